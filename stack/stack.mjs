@@ -146,6 +146,7 @@ async function startParts(parts, foreground, onLine) {
       continue;
     }
     if (pid !== undefined) await stopPart(part);
+    if (part.install) await timed(`${part.name} installed`, () => part.install((msg) => say(`  ${part.name}: ${msg}…`)));
     const { child, logFile } = spawnPart(part, foreground);
     if (foreground) onLine(part, child);
     pending.push(timed(`${part.name} ready at ${part.describe()}`, () => waitReady(part, child.pid, foreground ? undefined : logFile)));
@@ -156,7 +157,6 @@ async function startParts(parts, foreground, onLine) {
 async function up(foreground = false, onLine) {
   ensureDir(runDir);
   ensureDir(logDir);
-  await install();
   // Services are independent of each other; our processes need all of them.
   await startParts(services, foreground, onLine);
   await startParts(apps, foreground, onLine);
@@ -253,6 +253,8 @@ if (!commands[name]) {
 try {
   loadStackConfig();
   await commands[name]();
+  // Readiness probes may leave client sockets behind; the command is done, so leave with its result.
+  if (name !== 'start') process.exit(process.exitCode ?? 0);
 } catch (err) {
   say(`${paint('✗', 31)} ${err.message}`);
   process.exit(1);

@@ -57,7 +57,7 @@ export function loadStackConfig() {
       port: Number(db.port || 5432),
       user: decodeURIComponent(db.username || 'logs'),
       password: decodeURIComponent(db.password || 'logs'),
-      database: db.pathname.replace(/^\//, '') || 'logs',
+      database: decodeURIComponent(db.pathname.replace(/^\//, '')) || 'logs',
     },
   };
 }

@@ -1,5 +1,5 @@
 // Elasticsearch 8 from Maven Central, run as the unprivileged service user (it refuses root).
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { loadStackConfig } from '../lib/config.mjs';
 import { asServiceUser, repoRoot, serviceUserDir, stackDir } from '../lib/paths.mjs';

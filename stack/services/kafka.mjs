@@ -69,9 +69,7 @@ function kafkaVersion() {
   return jar?.replace(/^kafka_2\.13-(.+)\.jar$/, '$1');
 }
 
-function javaArgs(mainClass, ...args) {
-  return ['java', '-cp', `${libDir}/*`, `-Dlog4j2.configurationFile=${logConfig}`, mainClass, ...args];
-}
+const classpath = () => ['-cp', `${libDir}/*`, `-Dlog4j2.configurationFile=${logConfig}`];
 
 /** Runs fn with a connected kafkajs admin client that gives up quickly and logs nothing. */
 async function withAdmin(fn) {
@@ -108,7 +106,7 @@ export default {
     const marker = path.join(libDir, '.installed');
     const key = hashOf(pom);
     if (!isFresh(marker, key)) {
-      progress('resolving Kafka jars with Maven (first run downloads ~55 MB into ~/.m2)');
+      progress('resolving Kafka jars with Maven (first run downloads ~55 MB of jars into ~/.m2)');
       // Start clean: a jar left over from another version would shadow the new one on the classpath.
       rmSync(libDir, { recursive: true, force: true });
       await run(['mvn', '-B', '-q', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${libDir}`]);
@@ -122,7 +120,7 @@ export default {
     if (!metaProperties()) {
       progress('formatting Kafka storage (KRaft)');
       ensureDir(dataDir);
-      await run(javaArgs('kafka.tools.StorageTool', 'format', '--cluster-id', newClusterId(), '--config', serverProperties));
+      await run(['java', ...classpath(), 'kafka.tools.StorageTool', 'format', '--cluster-id', newClusterId(), '--config', serverProperties]);
     }
   },
 
@@ -140,7 +138,9 @@ export default {
         '-XX:+ExplicitGCInvokesConcurrent',
         '-XX:+ExitOnOutOfMemoryError',
         '-Djava.awt.headless=true',
-        ...javaArgs('kafka.Kafka', serverProperties).slice(1),
+        ...classpath(),
+        'kafka.Kafka',
+        serverProperties,
       ],
       env: {},
       cwd: confDir,

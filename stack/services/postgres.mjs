@@ -49,6 +49,7 @@ select format('create database %I owner %I encoding %L', :'db', :'role', 'UTF8')
 create extension if not exists pg_trgm;
 `;
 
+let bootstrappedFor = null;
 async function bootstrap() {
   const { user, password, database } = cfg();
   const res = await psqlSocket(['-d', 'postgres', '-v', `role=${user}`, '-v', `db=${database}`], {
@@ -129,20 +130,25 @@ export default {
     try {
       const ours = await startTime();
       if (!ours) return false;
-      let viaTcp = await startTimeAsApp();
-      // First start, or DATABASE_URL changed: the app role/database/password are not there yet.
-      if (viaTcp === null) {
+      // Ensured here rather than only in postStart(): the app role must exist (and have the configured
+      // password) before a query "as the configured user" can succeed, and the orchestrator only calls
+      // postStart() after ready(). Once per postmaster start.
+      if (bootstrappedFor !== ours) {
         await bootstrap();
-        viaTcp = await startTimeAsApp();
+        bootstrappedFor = ours;
       }
-      return viaTcp === ours;
+      return (await startTimeAsApp()) === ours;
     } catch {
       return false;
     }
   },
 
   async postStart() {
-    await bootstrap();
+    const ours = await startTime();
+    if (ours && bootstrappedFor !== ours) {
+      await bootstrap();
+      bootstrappedFor = ours;
+    }
   },
 
   async status() {
