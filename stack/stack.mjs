@@ -80,7 +80,6 @@ async function waitReady(part, pid, logFile) {
     }
     await sleep(250);
   }
-  if (part.postStart) await part.postStart();
 }
 
 function spawnPart(part, foreground) {
@@ -149,7 +148,10 @@ async function startParts(parts, foreground, onLine) {
     if (part.install) await timed(`${part.name} installed`, () => part.install((msg) => say(`  ${part.name}: ${msg}…`)));
     const { child, logFile } = spawnPart(part, foreground);
     if (foreground) onLine(part, child);
-    pending.push(timed(`${part.name} ready at ${part.describe()}`, () => waitReady(part, child.pid, foreground ? undefined : logFile)));
+    const ready = timed(`${part.name} ready at ${part.describe()}`, () => waitReady(part, child.pid, foreground ? undefined : logFile));
+    // Handled by Promise.all below; without this a part failing while the next one installs would crash us.
+    ready.catch(() => {});
+    pending.push(ready);
   }
   await Promise.all(pending);
 }

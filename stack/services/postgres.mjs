@@ -64,9 +64,9 @@ async function startTime() {
   return (await psqlSocket(['-d', 'postgres', '-c', 'select pg_postmaster_start_time()'], { timeout: 5000 })).stdout || null;
 }
 
-async function startTimeAsApp() {
+async function queryAsApp(sql) {
   const { host, port, user, password, database } = cfg();
-  const res = await run([`${BIN}/psql`, '-X', '-w', '-At', '-h', host, '-p', String(port), '-U', user, '-d', database, '-c', 'select pg_postmaster_start_time()'], {
+  const res = await run([`${BIN}/psql`, '-X', '-w', '-At', '-h', host, '-p', String(port), '-U', user, '-d', database, '-c', sql], {
     env: { PGPASSWORD: password, PGCONNECT_TIMEOUT: '3' },
     timeout: 5000,
   });
@@ -129,32 +129,26 @@ export default {
   async ready() {
     try {
       const ours = await startTime();
-      if (!ours) return false;
-      // Ensured here rather than only in postStart(): the app role must exist (and have the configured
-      // password) before a query "as the configured user" can succeed, and the orchestrator only calls
-      // postStart() after ready(). Once per postmaster start.
+      if (!ours) {
+        // Not our server: one that already accepts the configured credentials (compose.yaml's, say) is
+        // usable as it is, and the orchestrator reports it as not started by this checkout.
+        return (await queryAsApp('select 1')) === '1';
+      }
+      // The app role must exist (with the configured password) before a query "as the configured user"
+      // can succeed, so it is ensured here, once per postmaster start.
       if (bootstrappedFor !== ours) {
         await bootstrap();
         bootstrappedFor = ours;
       }
-      return (await startTimeAsApp()) === ours;
+      return (await queryAsApp('select pg_postmaster_start_time()')) === ours;
     } catch {
       return false;
     }
   },
 
-  async postStart() {
-    const ours = await startTime();
-    if (ours && bootstrappedFor !== ours) {
-      await bootstrap();
-      bootstrappedFor = ours;
-    }
-  },
-
   async status() {
     const { host, port, database } = cfg();
-    const res = await psqlSocket(['-d', 'postgres', '-c', 'select version()'], { timeout: 5000 });
-    return { version: res.ok ? res.stdout : null, listen: `${host}:${port}`, database, dataDir: folders().data };
+    return { version: await queryAsApp("select 'PostgreSQL ' || current_setting('server_version')"), listen: `${host}:${port}`, database };
   },
 
   describe() {
