@@ -24,6 +24,10 @@ const STOP_TIMEOUT_MS = 30_000;
 const tty = process.stdout.isTTY;
 const colours = [36, 35, 33, 32, 34, 31, 96, 95];
 
+// In `start`, Ctrl-C also reaches whatever reads our output (`| tee`, a pager): losing stdout must not
+// stop us from stopping the parts.
+process.stdout.on('error', () => {});
+
 function say(msg) {
   process.stdout.write(`${msg}\n`);
 }
@@ -208,8 +212,7 @@ async function start() {
     await down();
     process.exit(code);
   };
-  process.on('SIGINT', () => stopAll(0));
-  process.on('SIGTERM', () => stopAll(0));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stopAll(0));
   const width = Math.max(...[...services, ...apps].map((p) => p.name.length));
   const onLine = (part, child) => {
     const colour = colours[children.length % colours.length];
