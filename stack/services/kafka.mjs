@@ -166,8 +166,4 @@ export default {
     }
     return { version: kafkaVersion(), clusterId, listen: listen() };
   },
-
-  installed() {
-    return existsSync(path.join(libDir, '.installed')) && Boolean(metaProperties());
-  },
 };
