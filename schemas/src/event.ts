@@ -20,7 +20,13 @@ export const LIMITS = {
   commitMaxChars: 64,
   metadataMaxKeys: 64,
   metadataMaxBytes: 8 * 1024,
+  metadataKeyMaxChars: 128,
+  /** Same as resourceId: it is indexed like resourceId, and a btree entry must stay small. */
+  parentResourceIdMaxChars: 256,
 } as const;
+
+/** The metadata key that is a first-class, indexed filter (`parentResourceId:` in queries). */
+export const PARENT_RESOURCE_ID_KEY = 'parentResourceId';
 
 const MetadataValue = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
 
@@ -45,7 +51,8 @@ export type IncomingEvent = Static<typeof IncomingEvent>;
 export const LogEvent = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
-    level: Type.Union(LEVELS.map((l) => Type.Literal(l))),
+    // Enum, not Union(LEVELS.map(Literal)): a mapped array is not a tuple, so its static type was `never`.
+    level: Type.Enum(LEVELS),
     message: Type.String({ minLength: 1 }),
     resourceId: Type.String({ minLength: 1, maxLength: LIMITS.resourceIdMaxChars }),
     timestamp: Type.String({ format: 'date-time' }),

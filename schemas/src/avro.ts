@@ -1,0 +1,107 @@
+// The Kafka value of topic logs.v1: LogEvent as Avro (design contract, section 2).
+// A test holds this schema to the TypeBox LogEvent (field names, optionality, level symbols).
+//
+// Wire decisions:
+// - timestamp and receivedAt are `long` with logicalType `timestamp-millis`, not strings:
+//   normalizeEvent already truncates to milliseconds, so the conversion is lossless; a long
+//   is 6-7 bytes instead of 25, and it is the type Kafka Connect, ksqlDB and Spark read as a
+//   time without parsing. The cost is one Date.parse per encode and one toISOString per decode.
+// - level is an enum: one byte on the wire, and a writer cannot smuggle in an unknown level.
+//   Symbols may only ever be appended (an enum index is what travels).
+// - Optional fields are ["null", T] with default null, so both a newer reader (default) and
+//   an older reader (skips the field) resolve them; that is the only kind of field to add.
+// - metadata values are ["string","double","boolean"]: a double holds every JS number exactly,
+//   so integers and floats come back as the same JS number (an int/long branch would not).
+import type { schema } from 'avsc';
+import { LEVELS, type Level, type LogEvent } from './event.js';
+
+export type AvroRecordSchema = schema.RecordType;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+// Frozen: mutating the shared schema at run time would change what the fingerprint describes.
+export const LOG_EVENT_AVRO_SCHEMA: AvroRecordSchema = deepFreeze({
+  type: 'record',
+  name: 'LogEvent',
+  namespace: 'dev.logpipe.v1',
+  doc: 'One log event, normalised by the ingest gateway (see the LogEvent TypeBox schema).',
+  fields: [
+    { name: 'id', type: { type: 'string', logicalType: 'uuid' } },
+    { name: 'level', type: { type: 'enum', name: 'Level', symbols: [...LEVELS] } },
+    { name: 'message', type: 'string' },
+    { name: 'resourceId', type: 'string' },
+    { name: 'timestamp', type: { type: 'long', logicalType: 'timestamp-millis' } },
+    { name: 'receivedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+    { name: 'traceId', type: ['null', 'string'], default: null },
+    { name: 'spanId', type: ['null', 'string'], default: null },
+    { name: 'commit', type: ['null', 'string'], default: null },
+    {
+      name: 'metadata',
+      type: ['null', { type: 'map', values: ['string', 'double', 'boolean'] }],
+      default: null,
+    },
+  ],
+});
+
+/** LogEvent as avsc reads and writes it under LOG_EVENT_AVRO_SCHEMA. */
+export interface AvroLogEvent {
+  id: string;
+  level: Level;
+  message: string;
+  resourceId: string;
+  timestamp: number;
+  receivedAt: number;
+  traceId: string | null;
+  spanId: string | null;
+  commit: string | null;
+  metadata: Record<string, string | number | boolean> | null;
+}
+
+// Only the exact form normalizeEvent produces is encoded: Date.parse would also accept local
+// times and other shapes, and the decoded event must equal the encoded one.
+const NORMALISED_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function toMillis(field: string, iso: string): number {
+  if (typeof iso !== 'string' || !NORMALISED_TIMESTAMP.test(iso)) {
+    throw new TypeError(`${field} must be a normalised UTC timestamp like 2024-01-01T09:00:00.123Z; got ${JSON.stringify(iso)}`);
+  }
+  return Date.parse(iso);
+}
+
+export function toAvroLogEvent(event: LogEvent): AvroLogEvent {
+  return {
+    id: event.id,
+    level: event.level,
+    message: event.message,
+    resourceId: event.resourceId,
+    timestamp: toMillis('timestamp', event.timestamp),
+    receivedAt: toMillis('receivedAt', event.receivedAt),
+    traceId: event.traceId ?? null,
+    spanId: event.spanId ?? null,
+    commit: event.commit ?? null,
+    metadata: event.metadata ?? null,
+  };
+}
+
+/** Back to a plain LogEvent: absent optionals are left out (not null), times are ISO strings. */
+export function fromAvroLogEvent(record: AvroLogEvent): LogEvent {
+  const event: LogEvent = {
+    id: record.id,
+    level: record.level,
+    message: record.message,
+    resourceId: record.resourceId,
+    timestamp: new Date(record.timestamp).toISOString(),
+    receivedAt: new Date(record.receivedAt).toISOString(),
+  };
+  if (record.traceId !== null) event.traceId = record.traceId;
+  if (record.spanId !== null) event.spanId = record.spanId;
+  if (record.commit !== null) event.commit = record.commit;
+  if (record.metadata !== null) event.metadata = record.metadata;
+  return event;
+}
