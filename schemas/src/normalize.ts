@@ -43,6 +43,17 @@ interface Normalized {
 }
 
 const nulMessage = (label: string): string => `${label} contains a NUL character (\\u0000), which is not allowed`;
+// A JSON \\uD800 escape without its pair decodes to a lone surrogate, which has no UTF-8 form: Avro and
+// both stores would silently turn it into U+FFFD, so the event would not be stored as it was sent.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const surrogateMessage = (label: string): string => `${label} contains an unpaired UTF-16 surrogate escape, which is not valid Unicode text`;
+
+/** NUL or lone-surrogate problem of a string, or undefined. */
+function textProblem(label: () => string, value: string): string | undefined {
+  if (value.includes(NUL)) return nulMessage(label());
+  if (LONE_SURROGATE.test(value)) return surrogateMessage(label());
+  return undefined;
+}
 
 /**
  * Own enumerable properties, read once: a getter or an inherited property cannot make what is
@@ -102,14 +113,16 @@ function checkId(value: string, issues: IssueList, out: Normalized): void {
 /** What is wrong with one metadata entry, or undefined. Messages are built only on failure: this runs for every key of every event. */
 function metadataProblem(key: string, value: unknown): string | undefined {
   if (RESERVED_KEYS.has(key)) return `metadata key ${describeValue(key)} is a reserved name and is not allowed`;
-  if (key.includes(NUL)) return nulMessage(`metadata key ${describeValue(key)}`);
+  const keyProblem = textProblem(() => `metadata key ${describeValue(key)}`, key);
+  if (keyProblem) return keyProblem;
   if (key === '') return 'metadata keys must not be empty';
   if (codePointLength(key) > LIMITS.metadataKeyMaxChars) {
     return `metadata key ${describeValue(key)} is ${codePointLength(key)} characters; the limit is ${LIMITS.metadataKeyMaxChars}`;
   }
   const label = (): string => fieldLabel(pointer('metadata', key));
   if (typeof value === 'string') {
-    if (value.includes(NUL)) return nulMessage(label());
+    const problem = textProblem(label, value);
+    if (problem) return problem;
   } else if (typeof value === 'number') {
     if (!Number.isFinite(value)) return `${label()} must be a finite number; got ${describeValue(value)}`;
   } else if (typeof value === 'object' && value !== null) {
@@ -171,7 +184,8 @@ function check(input: unknown): CheckResult {
   for (const name of STRING_FIELDS) {
     const value = fields[name];
     if (typeof value !== 'string') continue;
-    if (value.includes(NUL)) issues.add(pointer(name), nulMessage(name));
+    const problem = textProblem(() => name, value);
+    if (problem) issues.add(pointer(name), problem);
     else if (name === 'level') checkLevel(value, issues, out);
     else if (name === 'message') checkMessage(value, issues);
     else if (name === 'timestamp') checkTimestamp(value, issues, out);

@@ -205,6 +205,9 @@ const REJECTIONS: Rejection[] = [
   { name: 'NUL in id', input: withField({ id: `${GENERATED_ID}\u0000` }), path: '/id', message: 'id contains a NUL character (\\u0000), which is not allowed' },
   { name: 'NUL in a metadata value', input: withField({ metadata: { user: 'a\u0000b' } }), path: '/metadata/user', message: 'metadata.user contains a NUL character (\\u0000), which is not allowed' },
   { name: 'NUL in a metadata key', input: withField({ metadata: { 'us\u0000er': 'a' } }), path: '/metadata/us\u0000er', message: 'metadata key "us\\u0000er" contains a NUL character (\\u0000), which is not allowed' },
+  // lone surrogates (a JSON \uD800 escape without its pair) have no UTF-8 form
+  { name: 'lone high surrogate in message', input: withField({ message: 'a\uD800b' }), path: '/message', message: 'message contains an unpaired UTF-16 surrogate escape, which is not valid Unicode text' },
+  { name: 'lone low surrogate in a metadata value', input: withField({ metadata: { user: '\uDC00' } }), path: '/metadata/user', message: 'metadata.user contains an unpaired UTF-16 surrogate escape, which is not valid Unicode text' },
   // metadata
   { name: 'metadata array', input: withField({ metadata: ['a'] }), path: '/metadata', message: 'metadata must be an object; got an array' },
   { name: 'metadata null', input: withField({ metadata: null }), path: '/metadata', message: 'metadata must be an object; got null' },
