@@ -1,0 +1,42 @@
+// Every error code the gateway can answer is in the catalogue and documented in the README with its
+// status; a code used in src/ but missing from either fails here.
+import t from 'tap';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ERRORS, GatewayError } from '../src/errors.js';
+import { CONFIG_VARIABLES } from '../src/config.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+}
+
+t.test('every GW_ code used in src/ is in the catalogue', async (t) => {
+  const used = new Set<string>();
+  for (const file of sources(path.join(root, 'src'))) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/\bGW_[A-Z0-9_]+\b/g)) used.add(m[0]);
+  }
+  t.ok(used.size > 5, 'found the codes');
+  for (const code of used) t.ok(Object.hasOwn(ERRORS, code), `${code} is in the catalogue`);
+});
+
+t.test('every catalogue code is documented in the README with its status', async (t) => {
+  for (const [code, { status }] of Object.entries(ERRORS)) {
+    t.match(readme, new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${status}\\s*\\|`), `${code} → ${status}`);
+  }
+});
+
+t.test('every configuration variable is documented in the README', async (t) => {
+  for (const name of CONFIG_VARIABLES) t.match(readme, new RegExp(`\`${name}\``), name);
+});
+
+t.test('an error body carries code, message and items, never the cause', async (t) => {
+  const err = new GatewayError('GW_INVALID_EVENTS', { items: [{ index: 0, path: '/level', message: 'required' }], cause: new Error('internal detail') });
+  t.same(err.toBody(), { error: { code: 'GW_INVALID_EVENTS', message: ERRORS.GW_INVALID_EVENTS.message, items: [{ index: 0, path: '/level', message: 'required' }] } });
+  t.equal(err.statusCode, 400);
+  t.notOk(err.retryable);
+  t.ok(new GatewayError('GW_OVERLOADED').retryable);
+});
