@@ -1,9 +1,10 @@
 // The Kafka side of the gateway: one kafkajs producer writing records to the logs topic, an admin
 // client that creates the topic at start and answers readiness probes. No business rules here.
-import { Kafka, Partitioners, logLevel, type Admin, type ISocketFactory, type LogEntry, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type ISocketFactory, type LogEntry, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import type { EventSink } from './event-sink.js';
+import { KeyedPartitioner } from './partitioner.js';
 import { RECORD_HEADERS, type OutgoingRecord } from './record.js';
 
 export type KafkaSinkConfig = Pick<
@@ -64,7 +65,9 @@ export class KafkaSink implements EventSink {
     this.#producer = this.#kafka.producer({
       // murmur2(key) mod partitions, as the Java client does for keyed records, so an event lands in
       // the partition a Java (or librdkafka murmur2_random) producer would pick for its resourceId.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      // KeyedPartitioner answers exactly as kafkajs's DefaultPartitioner, without its per-record
+      // 64-bit Long arithmetic and partition filtering (src/partitioner.ts; a test holds them equal).
+      createPartitioner: KeyedPartitioner,
       allowAutoTopicCreation: false,
       // Not idempotent, on purpose. Kafka 4.1 accepts kafkajs's idempotent producer (test/producer.test.ts
       // proves it), but kafkajs implements it by (1) serialising every produce request to a broker behind

@@ -43,8 +43,6 @@ export function validateEvents(body: ParsedBody, ctx: NormalizeContext, limits: 
   const problems: ErrorItem[] = [];
   let badEvents = 0;
   body.items.forEach((item, index) => {
-    const line = body.lines?.[index];
-    const at = line === undefined ? {} : { line };
     const result = normalizeEvent(item, ctx);
     const issues = result.ok ? gatewayIssues(result.event, limits) : result.issues;
     if (issues.length === 0 && result.ok) {
@@ -52,6 +50,8 @@ export function validateEvents(body: ParsedBody, ctx: NormalizeContext, limits: 
       return;
     }
     badEvents++;
+    const line = body.lines?.[index];
+    const at = line === undefined ? {} : { line };
     for (const issue of issues) problems.push({ index, ...at, path: issue.path, message: issue.message });
   });
   if (badEvents > 0) {

@@ -169,12 +169,90 @@ function schemaErrors(fields: Fields): ReturnType<typeof incoming.Errors> {
 type Draft = Omit<LogEvent, 'id' | 'receivedAt'> & { id?: string };
 type CheckResult = { ok: true; draft: Draft } | { ok: false; issues: EventIssue[] };
 
+// The fast path below accepts an event only when every rule of detailedCheck would pass; on any doubt
+// it answers undefined and detailedCheck decides, so issues (paths, messages, order) come from one place.
+const FIELD_SET = new Set(FIELDS);
+const LEVEL_BY_NAME = new Map<string, Level>([...LEVELS.map((l): [string, Level] => [l, l]), ...Object.entries(LEVEL_ALIASES)]);
+// Any surrogate sends the string to the detailed path, which tells paired from unpaired ones.
+const SURROGATE = /[\uD800-\uDFFF]/;
+// Largest UTF-8 size of one UTF-16 unit once JSON-quoted (a control character becomes \u00XX).
+const MAX_JSON_BYTES_PER_UNIT = 6;
+// Longer than any JS number's shortest decimal form (e.g. -2.2250738585072014e-308 is 24 chars).
+const MAX_JSON_NUMBER_BYTES = 32;
+
+/** Plain text: no NUL and no surrogate at all (so certainly no lone one). */
+function plainText(value: string): boolean {
+  return !value.includes(NUL) && !SURROGATE.test(value);
+}
+
+function fastMetadata(metadata: Fields): boolean {
+  const keys = Object.keys(metadata);
+  if (keys.length > LIMITS.metadataMaxKeys) return false;
+  // An upper bound of the metadata's size as JSON; only a bound over the limit needs the exact size.
+  let bound = 2 + Math.max(0, keys.length - 1);
+  for (const key of keys) {
+    if (key === '' || RESERVED_KEYS.has(key) || key.length > LIMITS.metadataKeyMaxChars || !plainText(key)) return false;
+    const value = metadata[key];
+    bound += MAX_JSON_BYTES_PER_UNIT * key.length + 3;
+    if (typeof value === 'string') {
+      if (!plainText(value)) return false;
+      if (key === PARENT_RESOURCE_ID_KEY && (value === '' || value.length > LIMITS.parentResourceIdMaxChars)) return false;
+      bound += MAX_JSON_BYTES_PER_UNIT * value.length + 2;
+    } else if (typeof value === 'number') {
+      if (!Number.isFinite(value) || key === PARENT_RESOURCE_ID_KEY) return false;
+      bound += MAX_JSON_NUMBER_BYTES;
+    } else if (typeof value === 'boolean') {
+      if (key === PARENT_RESOURCE_ID_KEY) return false;
+      bound += 5;
+    } else {
+      return false;
+    }
+  }
+  return bound <= LIMITS.metadataMaxBytes;
+}
+
+/** The draft of a valid event without collecting issues, or undefined to let detailedCheck decide. */
+function fastCheck(fields: Fields): Draft | undefined {
+  for (const key of Object.keys(fields)) if (!FIELD_SET.has(key)) return undefined;
+  if (!incoming.Check(fields)) return undefined;
+  // The schema held: the fields present have their types, lengths and a flat metadata record.
+  const { level, message, resourceId, timestamp, id, traceId, spanId, commit, metadata } = fields as IncomingEvent;
+  if (!plainText(level) || !plainText(message) || !plainText(resourceId) || !plainText(timestamp)) return undefined;
+  if ((id !== undefined && !plainText(id)) || (traceId !== undefined && !plainText(traceId))) return undefined;
+  if ((spanId !== undefined && !plainText(spanId)) || (commit !== undefined && !plainText(commit))) return undefined;
+  const normalLevel = LEVEL_BY_NAME.get(level.toLowerCase());
+  if (normalLevel === undefined) return undefined;
+  // Three bytes of UTF-8 at most per UTF-16 unit: only a long message needs counting.
+  if (message.length * 3 > LIMITS.messageMaxBytes && Buffer.byteLength(message, 'utf8') > LIMITS.messageMaxBytes) return undefined;
+  const time = normalizeTimestamp(timestamp);
+  if (!time.ok) return undefined;
+  let normalId: string | undefined;
+  if (id !== undefined) {
+    normalId = id.toLowerCase();
+    if (!UUID.test(normalId) || PLACEHOLDER_UUIDS.has(normalId)) return undefined;
+  }
+  if (metadata !== undefined && !fastMetadata(metadata)) return undefined;
+  const draft: Draft = { level: normalLevel, message, resourceId, timestamp: time.iso };
+  if (normalId !== undefined) draft.id = normalId;
+  if (traceId !== undefined) draft.traceId = traceId;
+  if (spanId !== undefined) draft.spanId = spanId;
+  if (commit !== undefined) draft.commit = commit;
+  if (metadata !== undefined) draft.metadata = metadata;
+  return draft;
+}
+
 function check(input: unknown): CheckResult {
   if (!isRecord(input)) {
     return { ok: false, issues: [{ path: '', message: `an event must be a JSON object; got ${describeValue(input)}` }] };
   }
   const fields = snapshot(input);
   if (isRecord(fields.metadata)) fields.metadata = snapshot(fields.metadata);
+  const draft = fastCheck(fields);
+  return draft === undefined ? detailedCheck(fields) : { ok: true, draft };
+}
+
+/** Every rule, with every problem worded: the authority on what is wrong with an event. */
+function detailedCheck(fields: Fields): CheckResult {
   const issues = new IssueList(FIELDS);
   const out: Normalized = {};
 
@@ -227,7 +305,13 @@ export function normalizeEvent(input: unknown, ctx: NormalizeContext): Normalize
   if (!result.ok) return result;
   // The context is called only for a valid event, and outside the try: a failing clock or id
   // generator is the server's fault and must not be reported as the client's.
-  const { id, level, message, resourceId, timestamp, ...optional } = result.draft;
+  // Built field by field (no rest/spread): this runs for every event. Same key order as the draft's.
+  const draft = result.draft;
   const receivedAt = ctx.now().toISOString();
-  return { ok: true, event: { id: id ?? ctx.newId(), level, message, resourceId, timestamp, receivedAt, ...optional } };
+  const event: LogEvent = { id: draft.id ?? ctx.newId(), level: draft.level, message: draft.message, resourceId: draft.resourceId, timestamp: draft.timestamp, receivedAt };
+  if (draft.traceId !== undefined) event.traceId = draft.traceId;
+  if (draft.spanId !== undefined) event.spanId = draft.spanId;
+  if (draft.commit !== undefined) event.commit = draft.commit;
+  if (draft.metadata !== undefined) event.metadata = draft.metadata;
+  return { ok: true, event };
 }

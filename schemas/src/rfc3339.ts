@@ -23,6 +23,25 @@ function shapeReason(text: string): string {
   return `must be an RFC 3339 date-time with an offset or Z, ${EXAMPLE}`;
 }
 
+const digit = (text: string, i: number): number => text.charCodeAt(i) - 48;
+const isDigit = (text: string, i: number): boolean => digit(text, i) >= 0 && digit(text, i) <= 9;
+const NORMALISED_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
+
+/**
+ * The fast path of what most clients send: already the normalised form (`toISOString()`, UTC, `Z`,
+ * three fraction digits) with every part in range and no leap second. normalizeTimestamp would
+ * return such a text unchanged, so it is returned as is, without a regular expression or a Date.
+ */
+function isNormalised(text: string): boolean {
+  if (text.length !== 24 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':' || text[19] !== '.' || text[23] !== 'Z') return false;
+  for (const i of NORMALISED_DIGITS) if (!isDigit(text, i)) return false;
+  const two = (i: number): number => digit(text, i) * 10 + digit(text, i + 1);
+  const year = two(0) * 100 + two(2);
+  const month = two(5);
+  const day = two(8);
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && two(11) <= 23 && two(14) <= 59 && two(17) <= 59;
+}
+
 /**
  * Parses an RFC 3339 date-time and returns the same instant as UTC ISO 8601 with exactly three
  * fraction digits. Extra fraction digits are truncated, not rounded, so an event never moves
@@ -30,6 +49,7 @@ function shapeReason(text: string): string {
  * 23:59:59.999, keeping its order before the following second; JS dates cannot hold second 60.
  */
 export function normalizeTimestamp(text: string): TimestampResult {
+  if (isNormalised(text)) return { ok: true, iso: text };
   const m = DATE_TIME.exec(text);
   if (m === null) return { ok: false, reason: shapeReason(text) };
   const year = Number(m[1]);

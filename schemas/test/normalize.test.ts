@@ -317,3 +317,25 @@ t.test('the stored metadata is a copy: changing the input later does not change 
   metadata.a = { nested: true };
   t.strictSame(event.metadata, { a: 1 });
 });
+
+t.test('events near the fast path edges are judged as by the detailed rules', async (t) => {
+  // Surrogate pairs are fine anywhere; a lone one is still reported with its field.
+  const emoji = accept({ ...VALID, message: 'deploy 🚀 done', metadata: { 'user.😀': 'ok 🎉', parentResourceId: 'p-🚀' } });
+  t.equal(emoji.message, 'deploy 🚀 done');
+  t.same(emoji.metadata, { 'user.😀': 'ok 🎉', parentResourceId: 'p-🚀' });
+  const lone = normalizeEvent({ ...VALID, message: 'bad \uD800 text' }, context());
+  t.same(lone.ok ? [] : lone.issues.map((i) => i.path), ['/message']);
+  // Metadata whose JSON size bound passes the limit but whose exact size does not is accepted.
+  const metadata: Record<string, string> = {};
+  for (let i = 0; i < 10; i++) metadata[`k${i}`] = 'v'.repeat(200);
+  t.same(accept({ ...VALID, metadata }).metadata, metadata);
+  // The metadata in the event is a copy, not the client's object.
+  const input = { ...VALID, metadata: { a: 1 } };
+  const event = accept(input);
+  t.not(event.metadata, input.metadata);
+  // Aliases and case still normalise; key order of the event is unchanged.
+  const full = accept({ ...VALID, level: 'WARNING', id: '0190A5C4-8F3E-7B2A-9C1D-2E3F4A5B6C7E', traceId: 't', spanId: 's', commit: 'c', metadata: { a: true } });
+  t.equal(full.level, 'warn');
+  t.equal(full.id, '0190a5c4-8f3e-7b2a-9c1d-2e3f4a5b6c7e');
+  t.same(Object.keys(full), ['id', 'level', 'message', 'resourceId', 'timestamp', 'receivedAt', 'traceId', 'spanId', 'commit', 'metadata']);
+});

@@ -70,3 +70,20 @@ t.test('everything else is refused with the reason', async (t) => {
     if (!result.ok) t.match(result.reason, reason, JSON.stringify(text));
   }
 });
+
+t.test('an already normalised timestamp (the fast path) is checked like any other', async (t) => {
+  // Valid: returned unchanged, as the general path would return them.
+  for (const text of ['0001-01-01T00:00:00.000Z', '0099-02-28T23:59:59.999Z', '2024-02-29T12:34:56.789Z', '9999-12-31T23:59:59.999Z']) {
+    t.same(normalizeTimestamp(text), { ok: true, iso: text }, text);
+  }
+  // Out of range in the normalised shape: the same reasons as the general path gives.
+  t.same(normalizeTimestamp('2023-02-29T00:00:00.000Z'), { ok: false, reason: 'has day 29, but February 2023 has 28 days' });
+  t.same(normalizeTimestamp('2024-13-01T00:00:00.000Z'), { ok: false, reason: 'has month 13; months are 01 to 12' });
+  t.same(normalizeTimestamp('0000-01-01T00:00:00.000Z'), { ok: false, reason: 'has year 0000; years are 0001 to 9999' });
+  t.same(normalizeTimestamp('2024-01-01T24:00:00.000Z'), { ok: false, reason: 'has hour 24; hours are 00 to 23' });
+  t.same(normalizeTimestamp('2024-01-01T00:60:00.000Z'), { ok: false, reason: 'has minute 60; minutes are 00 to 59' });
+  // Leap second and lowercase letters leave the fast path and are normalised as before.
+  t.same(normalizeTimestamp('2016-12-31T23:59:60.000Z'), { ok: true, iso: '2016-12-31T23:59:59.999Z' });
+  t.same(normalizeTimestamp('2024-01-01t09:00:00.123z'), { ok: true, iso: '2024-01-01T09:00:00.123Z' });
+  t.equal(normalizeTimestamp('2024-01-01T09:00:00.12aZ').ok, false);
+});
