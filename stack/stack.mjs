@@ -132,7 +132,7 @@ async function stopPart(part) {
 }
 
 function listening() {
-  const rows = [...services, ...apps].map((p) => `  ${p.name.padEnd(16)} ${p.describe()}`);
+  const rows = [...services, ...apps].map((p) => `  ${p.name.padEnd(20)} ${p.describe()}`);
   say(`\nlistening:\n${rows.join('\n')}`);
 }
 
@@ -197,7 +197,7 @@ async function status() {
       }
     }
     const state = ready ? paint('up', 32) : pid ? paint('starting', 33) : paint('down', 31);
-    say(`${part.name.padEnd(16)} ${state.padEnd(tty ? 11 : 8)} pid=${pid ?? '-'} ${details}`);
+    say(`${part.name.padEnd(20)} ${state.padEnd(tty ? 11 : 8)} pid=${pid ?? '-'} ${details}`);
   }
   return allUp;
 }

@@ -1,0 +1,204 @@
+// The sinks' settings, parsed from the environment once at start-up (design contract, section 3).
+// Every bad variable is named in one error, so a misconfigured deployment is fixed in one go.
+// This is the only module of the sinks that reads process.env.
+
+export const SINK_NAMES = ['postgres', 'elasticsearch'] as const;
+export type SinkName = (typeof SINK_NAMES)[number];
+
+/** Default HTTP port (/healthz, /readyz, /metrics) of each sink, fixed so the stack can probe it. */
+export const DEFAULT_PORTS: Readonly<Record<SinkName, number>> = { postgres: 3010, elasticsearch: 3020 };
+
+export interface SinkConfig {
+  /** Which sink this process runs. */
+  sink: SinkName;
+  /** Kafka consumer group; `sink-<name>` unless SINK_GROUP_ID says otherwise (tests, blue/green). */
+  groupId: string;
+  host: string;
+  /** Port of /healthz, /readyz and /metrics; 0 asks the OS for a free port (tests only). */
+  port: number;
+  kafkaBrokers: string[];
+  kafkaClientId: string;
+  kafkaConnectionTimeoutMs: number;
+  kafkaRequestTimeoutMs: number;
+  /** How long the group coordinator waits for a silent member before giving its partitions away. */
+  kafkaSessionTimeoutMs: number;
+  kafkaHeartbeatIntervalMs: number;
+  topic: string;
+  /** Partitions of the topic when a sink has to create it (same variable as the gateway's). */
+  topicPartitions: number;
+  dlqTopic: string;
+  dlqTopicPartitions: number;
+  databaseUrl: string;
+  /** Schema of the PostgreSQL sink's tables; the query API must read the same one. */
+  postgresSchema: string;
+  /** `day`: an id is looked for in its own day's partition; `table`: in all of them (slow; see write-batch.ts). */
+  postgresDedupeScope: 'day' | 'table';
+  elasticsearchUrl: string;
+  /** Upper bounds of one SinkBatch: records, bytes of Kafka values, and how long the broker may hold a fetch to fill it. */
+  maxBatchRecords: number;
+  maxBatchBytes: number;
+  batchMaxWaitMs: number;
+  /** Partitions whose batches are written at the same time (kafkajs partitionsConsumedConcurrently). */
+  partitionsConcurrency: number;
+  /** Backoff after a failed write: exponential from the initial delay, capped, with jitter. */
+  retryInitialMs: number;
+  retryMaxMs: number;
+  /** Elasticsearch sink: bytes per _bulk request and requests in flight. */
+  elasticsearchBulkMaxBytes: number;
+  elasticsearchBulkConcurrency: number;
+  retentionDays: number;
+  /** How often old partitions/indices are dropped (and PostgreSQL partitions created ahead). */
+  retentionIntervalMs: number;
+  shutdownTimeoutMs: number;
+  logLevel: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const MiB = 1024 * 1024;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+interface IntSpec {
+  env: string;
+  fallback: number;
+  min: number;
+  max: number;
+}
+
+// One row per integer setting: variable, default, bounds. Defaults work against the local stack.
+const INTEGERS = {
+  kafkaConnectionTimeoutMs: { env: 'KAFKA_CONNECTION_TIMEOUT_MS', fallback: 3000, min: 100, max: 120_000 },
+  kafkaRequestTimeoutMs: { env: 'KAFKA_REQUEST_TIMEOUT_MS', fallback: 30_000, min: 100, max: 300_000 },
+  // Kafka's default group.min.session.timeout.ms is 6 s. 10 s (not kafkajs's 30 s) lets a surviving
+  // process take over a killed one's partitions quickly, and a restarted one rejoin quickly.
+  kafkaSessionTimeoutMs: { env: 'KAFKA_SESSION_TIMEOUT_MS', fallback: 10_000, min: 6000, max: 300_000 },
+  kafkaHeartbeatIntervalMs: { env: 'KAFKA_HEARTBEAT_INTERVAL_MS', fallback: 1000, min: 100, max: 60_000 },
+  topicPartitions: { env: 'TOPIC_PARTITIONS', fallback: 6, min: 1, max: 10_000 },
+  dlqTopicPartitions: { env: 'DLQ_TOPIC_PARTITIONS', fallback: 1, min: 1, max: 10_000 },
+  maxBatchRecords: { env: 'SINK_BATCH_MAX_RECORDS', fallback: 10_000, min: 1, max: 1_000_000 },
+  maxBatchBytes: { env: 'SINK_BATCH_MAX_BYTES', fallback: 8 * MiB, min: 1024, max: 256 * MiB },
+  batchMaxWaitMs: { env: 'SINK_BATCH_MAX_WAIT_MS', fallback: 200, min: 1, max: 60_000 },
+  partitionsConcurrency: { env: 'SINK_PARTITIONS_CONCURRENCY', fallback: 2, min: 1, max: 64 },
+  retryInitialMs: { env: 'SINK_RETRY_INITIAL_MS', fallback: 250, min: 1, max: 600_000 },
+  retryMaxMs: { env: 'SINK_RETRY_MAX_MS', fallback: 30_000, min: 1, max: 3_600_000 },
+  elasticsearchBulkMaxBytes: { env: 'ELASTICSEARCH_BULK_MAX_BYTES', fallback: 5 * MiB, min: 1024, max: 100 * MiB },
+  elasticsearchBulkConcurrency: { env: 'ELASTICSEARCH_BULK_CONCURRENCY', fallback: 2, min: 1, max: 64 },
+  retentionDays: { env: 'RETENTION_DAYS', fallback: 30, min: 1, max: 36_500 },
+  // At least hourly by default, at most daily: the same run creates the PostgreSQL partitions ahead.
+  retentionIntervalMs: { env: 'RETENTION_INTERVAL_MS', fallback: 60 * 60 * 1000, min: 1000, max: DAY_MS },
+  shutdownTimeoutMs: { env: 'SINK_SHUTDOWN_TIMEOUT_MS', fallback: 30_000, min: 0, max: 600_000 },
+} as const satisfies Record<string, IntSpec>;
+
+/** Every variable the sinks read, for the README and for tests. */
+export const CONFIG_VARIABLES: readonly string[] = [
+  'SINK',
+  'SINK_GROUP_ID',
+  'SINK_HOST',
+  'SINK_PORT',
+  'KAFKA_BROKERS',
+  'KAFKA_CLIENT_ID',
+  'LOGS_TOPIC',
+  'DLQ_TOPIC',
+  'DATABASE_URL',
+  'PG_SCHEMA',
+  'PG_DEDUPE_SCOPE',
+  'ELASTICSEARCH_URL',
+  'LOG_LEVEL',
+  ...Object.values(INTEGERS).map((spec) => spec.env),
+];
+
+export class ConfigError extends Error {
+  readonly code = 'SINK_CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function parseInteger(env: Env, spec: IntSpec, problems: string[]): number {
+  const raw = env[spec.env]?.trim();
+  if (raw === undefined || raw === '') return spec.fallback;
+  // Number('1e3') and Number('0x10') are accepted by JS but surprise operators; only plain digits pass.
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < spec.min || value > spec.max) {
+    problems.push(`${spec.env}=${JSON.stringify(raw)}: expected an integer from ${spec.min} to ${spec.max}`);
+    return spec.fallback;
+  }
+  return value;
+}
+
+function parseBrokers(env: Env, problems: string[]): string[] {
+  const raw = env.KAFKA_BROKERS?.trim() || '127.0.0.1:9092';
+  const brokers = raw.split(',').map((b) => b.trim());
+  for (const broker of brokers) {
+    const port = Number(broker.slice(broker.lastIndexOf(':') + 1));
+    if (!/^[\w.-]+:\d+$/.test(broker) || port < 1 || port > 65535) {
+      problems.push(`KAFKA_BROKERS=${JSON.stringify(raw)}: "${broker}" is not host:port`);
+    }
+  }
+  return brokers;
+}
+
+function parseName(env: Env, name: string, fallback: string, pattern: RegExp, what: string, problems: string[]): string {
+  const value = env[name]?.trim() || fallback;
+  if (!pattern.test(value)) problems.push(`${name}=${JSON.stringify(value)}: expected ${what}`);
+  return value;
+}
+
+function parseUrl(env: Env, name: string, fallback: string, protocols: string[], problems: string[]): string {
+  const value = env[name]?.trim() || fallback;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    // reported below
+  }
+  // The value itself may hold a password: name the variable and the rule, never echo it.
+  if (!url || !protocols.includes(url.protocol)) problems.push(`${name}: expected a ${protocols.join(' or ')}// URL`);
+  return value;
+}
+
+function parseSink(env: Env, problems: string[]): SinkName {
+  const raw = env.SINK?.trim().toLowerCase();
+  if (raw !== undefined && (SINK_NAMES as readonly string[]).includes(raw)) return raw as SinkName;
+  // No default on purpose: a process that silently joined the wrong consumer group would starve the other store.
+  problems.push(`SINK=${JSON.stringify(env.SINK ?? '')}: required, one of ${SINK_NAMES.join(', ')}`);
+  return 'postgres';
+}
+
+const KAFKA_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+/** Parses and validates the sinks' settings; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Env = process.env): SinkConfig {
+  const problems: string[] = [];
+  const ints = Object.fromEntries(
+    Object.entries(INTEGERS).map(([key, spec]) => [key, parseInteger(env, spec, problems)]),
+  ) as Record<keyof typeof INTEGERS, number>;
+  const sink = parseSink(env, problems);
+  const config: SinkConfig = {
+    ...ints,
+    sink,
+    groupId: parseName(env, 'SINK_GROUP_ID', `sink-${sink}`, /^[\w.-]{1,255}$/, 'letters, digits, ".", "_" or "-"', problems),
+    host: parseName(env, 'SINK_HOST', '127.0.0.1', /^[\w.:-]+$/, 'a host name or IP address', problems),
+    port: parseInteger(env, { env: 'SINK_PORT', fallback: DEFAULT_PORTS[sink], min: 0, max: 65535 }, problems),
+    kafkaBrokers: parseBrokers(env, problems),
+    kafkaClientId: parseName(env, 'KAFKA_CLIENT_ID', `logpipe-sink-${sink}`, /^[\w.-]{1,255}$/, 'letters, digits, ".", "_" or "-"', problems),
+    topic: parseName(env, 'LOGS_TOPIC', 'logs.v1', KAFKA_NAME, 'a Kafka topic name ([a-zA-Z0-9._-], at most 249)', problems),
+    dlqTopic: parseName(env, 'DLQ_TOPIC', 'logs.v1.dlq', KAFKA_NAME, 'a Kafka topic name ([a-zA-Z0-9._-], at most 249)', problems),
+    databaseUrl: parseUrl(env, 'DATABASE_URL', 'postgres://logs:logs@127.0.0.1:5432/logs', ['postgres:', 'postgresql:'], problems),
+    postgresSchema: parseName(env, 'PG_SCHEMA', 'public', /^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL schema name', problems),
+    postgresDedupeScope: parseName(env, 'PG_DEDUPE_SCOPE', 'day', /^(day|table)$/, 'day or table', problems) as 'day' | 'table',
+    elasticsearchUrl: parseUrl(env, 'ELASTICSEARCH_URL', 'http://127.0.0.1:9200', ['http:', 'https:'], problems),
+    logLevel: parseName(env, 'LOG_LEVEL', 'info', new RegExp(`^(${LOG_LEVELS.join('|')})$`), LOG_LEVELS.join(', '), problems),
+  };
+  if (config.topic === config.dlqTopic) problems.push(`DLQ_TOPIC=${JSON.stringify(config.dlqTopic)}: must differ from LOGS_TOPIC`);
+  if (config.retryMaxMs < config.retryInitialMs) {
+    problems.push(`SINK_RETRY_MAX_MS=${config.retryMaxMs}: must be at least SINK_RETRY_INITIAL_MS (${config.retryInitialMs})`);
+  }
+  if (config.kafkaHeartbeatIntervalMs * 3 > config.kafkaSessionTimeoutMs) {
+    problems.push(`KAFKA_HEARTBEAT_INTERVAL_MS=${config.kafkaHeartbeatIntervalMs}: must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${config.kafkaSessionTimeoutMs})`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,65 @@
+// Turns records into _bulk lines and groups them into bodies bounded by bytes. Pure: no I/O.
+import type { Rejected, SinkRecord } from '../contract.js';
+import { dailyIndexName } from './template.js';
+
+/** One `create` operation: its two NDJSON lines, kept so that a retry re-sends exactly this item. */
+export interface BulkItem {
+  record: SinkRecord;
+  /** Action line + '\n' + source line, without the final newline (the client adds it). */
+  lines: string;
+  /** UTF-8 bytes of `lines` plus the final newline: what the item adds to a body. */
+  bytes: number;
+}
+
+/** Elasticsearch refuses an _id over 512 bytes; 128 characters are at most 512 UTF-8 bytes. */
+const MAX_ID_CHARS = 128;
+
+export function toBulkItem(record: SinkRecord, indexPrefix: string): BulkItem | Rejected {
+  const { event } = record;
+  // The schema guarantees a UUID; a broken id would corrupt the action line and fail the whole request.
+  if (typeof event.id !== 'string' || event.id.length === 0 || event.id.length > MAX_ID_CHARS) {
+    return { record, code: 'invalid_id', reason: `invalid_id: _id must be 1 to ${MAX_ID_CHARS} characters` };
+  }
+  const index = dailyIndexName(indexPrefix, event.timestamp);
+  if (index === undefined) {
+    return { record, code: 'invalid_timestamp', reason: `invalid_timestamp: no UTC day in timestamp ${JSON.stringify(event.timestamp)}` };
+  }
+  // `create`, not `index`: a redelivered event answers 409 instead of being written again. The index name is
+  // built from a validated prefix and digits, so only the id needs escaping. _source is the event as is.
+  const lines = `{"create":{"_index":"${index}","_id":${JSON.stringify(event.id)}}}\n${JSON.stringify(event)}`;
+  return { record, lines, bytes: Buffer.byteLength(lines) + 1 };
+}
+
+export const isBulkItem = (value: BulkItem | Rejected): value is BulkItem => 'lines' in value;
+
+/** Below this, a body is not split further to fill the request slots: per-request costs would dominate. */
+export const MIN_SPLIT_BYTES = 512 * 1024;
+
+/**
+ * The body size for a batch of `totalBytes`: at most `maxBytes`, and spread so that every request slot gets
+ * an equal share of each round. A 6 MiB batch with 5 MiB bodies and 2 slots goes as 2 x 3 MiB in parallel,
+ * not 5 MiB then 1 MiB. (A batch usually is one Kafka partition's worth, often less than one full body.)
+ */
+export function bodyBytesFor(totalBytes: number, maxBytes: number, slots: number): number {
+  const bodies = Math.max(1, Math.ceil(Math.ceil(totalBytes / maxBytes) / slots)) * slots;
+  return Math.min(maxBytes, Math.max(MIN_SPLIT_BYTES, Math.ceil(totalBytes / bodies)));
+}
+
+/**
+ * Items in bodies of at most `maxBytes` (an item larger than that alone goes alone, since it cannot be
+ * split), in order. Lazy: a worker takes the next body when a request slot frees.
+ */
+export function* bulkBodies(items: Iterable<BulkItem>, maxBytes: number): Generator<BulkItem[]> {
+  let body: BulkItem[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    if (body.length > 0 && bytes + item.bytes > maxBytes) {
+      yield body;
+      body = [];
+      bytes = 0;
+    }
+    body.push(item);
+    bytes += item.bytes;
+  }
+  if (body.length > 0) yield body;
+}

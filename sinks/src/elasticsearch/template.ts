@@ -1,0 +1,106 @@
+// The index template behind the daily indices, and which daily index an event goes to. Pure.
+// What each field supports for queries (whole word, phrase, prefix, regexp) is said on the field below.
+import type { estypes } from '@elastic/elasticsearch';
+import type { ElasticsearchSinkConfig } from './options.js';
+
+/** Bump when the template body changes; stored in the template's `version` and `_meta`. */
+export const TEMPLATE_VERSION = 1;
+
+/**
+ * Longest keyword value, in UTF-16 code units (what `ignore_above` counts), that is surely indexable:
+ * Lucene refuses a term over 32,766 UTF-8 bytes and fails the whole document, and one code unit is at
+ * most 3 UTF-8 bytes. Longer values stay in _source but are not in that keyword field.
+ */
+export const KEYWORD_SAFE_CHARS = Math.floor(32_766 / 3);
+
+/** Distinct fields an index may map. Metadata keys are dynamic; see `ignore_dynamic_beyond_limit`. */
+export const TOTAL_FIELDS_LIMIT = 2_000;
+
+const keyword: estypes.MappingProperty = { type: 'keyword' };
+const date: estypes.MappingProperty = { type: 'date', format: 'strict_date_optional_time' };
+
+export function indexTemplateBody(config: ElasticsearchSinkConfig): estypes.IndicesPutIndexTemplateRequest {
+  return {
+    name: config.templateName,
+    index_patterns: [`${config.indexPrefix}-*`],
+    // Composable templates with overlapping patterns may not share a priority, and only the highest applies.
+    // 200 + prefix length ranks a longer (more specific) prefix first — `logs-a` over `logs` — so two prefixes
+    // never collide, and stays above the priority-100 `logs-*-*` template that x-pack clusters ship.
+    priority: config.templatePriority,
+    version: TEMPLATE_VERSION,
+    _meta: { managedBy: 'logpipe sink-elasticsearch', version: TEMPLATE_VERSION },
+    template: {
+      settings: {
+        number_of_shards: 1,
+        number_of_replicas: 0, // single node; a replica could never be assigned and health would stay yellow
+        refresh_interval: '1s', // events visible in search within ~1 s (issue 4: p99 < 2 s end to end)
+        'mapping.total_fields.limit': TOTAL_FIELDS_LIMIT,
+        // A day that reaches the limit keeps storing events: new metadata keys stay in _source, unindexed,
+        // instead of failing every later event that brings one (PostgreSQL still has them all).
+        'mapping.total_fields.ignore_dynamic_beyond_limit': true,
+      },
+      aliases: { [config.alias]: {} },
+      mappings: {
+        dynamic: 'strict', // an unknown top-level field is a bug upstream: refuse it (→ DLQ), never map it
+        date_detection: false, // a metadata string that looks like a date stays a keyword
+        numeric_detection: false,
+        dynamic_templates: [
+          { metadata_strings: { path_match: 'metadata.*', match_mapping_type: 'string', mapping: { type: 'keyword', ignore_above: KEYWORD_SAFE_CHARS } } },
+          // Default for JSON fractions is `float`, which rounds large values in filters; _source keeps the exact value.
+          { metadata_fractions: { path_match: 'metadata.*', match_mapping_type: 'double', mapping: { type: 'double' } } },
+        ],
+        properties: {
+          id: keyword, // _id cannot be sorted on in 8.x; this is the cursor tie-breaker
+          timestamp: date,
+          receivedAt: date,
+          level: keyword,
+          // Standard analyzer: whole words, lowercased (match / match_phrase / prefix on tokens).
+          // norms off: hits are ordered by (timestamp, id), never by relevance.
+          message: {
+            type: 'text',
+            norms: false,
+            fields: {
+              // Whole message as one term, for regexp over the whole value (`wildcard` is x-pack, absent here).
+              // Not for sorting or aggregations, so no doc_values.
+              raw: { type: 'keyword', ignore_above: KEYWORD_SAFE_CHARS, doc_values: false },
+            },
+          },
+          resourceId: keyword,
+          traceId: keyword,
+          spanId: keyword,
+          commit: keyword,
+          // Filled by copy_to from metadata.parentResourceId, so _source stays exactly the event.
+          parentResourceId: keyword,
+          metadata: {
+            type: 'object',
+            // Later values of another type than the first one are mapping errors (→ DLQ), per issue 4.
+            dynamic: true,
+            // Keys are flat: `a.b` and `a` may both exist, as they can in the event.
+            subobjects: false,
+            properties: {
+              parentResourceId: { type: 'keyword', copy_to: 'parentResourceId' },
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+const UTC_DAY = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt][^]*[Zz]$/;
+
+/**
+ * `<prefix>-YYYY.MM.DD` of the event's UTC day, or undefined when the timestamp is not a date. Events arrive
+ * normalised to UTC (`…Z`), so the day is read from the string; anything else is parsed.
+ */
+export function dailyIndexName(prefix: string, timestamp: string): string | undefined {
+  const m = UTC_DAY.exec(timestamp);
+  if (m) return `${prefix}-${m[1]}.${m[2]}.${m[3]}`;
+  const ms = Date.parse(timestamp);
+  if (Number.isNaN(ms)) return undefined;
+  const day = new Date(ms);
+  const year = day.getUTCFullYear();
+  if (year < 0 || year > 9999) return undefined;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${prefix}-${String(year).padStart(4, '0')}.${two(day.getUTCMonth() + 1)}.${two(day.getUTCDate())}`;
+}

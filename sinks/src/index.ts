@@ -1,0 +1,6 @@
+export type { BuildSink, Rejected, Sink, SinkBatch, SinkContext, SinkRecord, WriteResult } from './contract.js';
+export { CONFIG_VARIABLES, ConfigError, DEFAULT_PORTS, loadConfig, SINK_NAMES, type SinkConfig, type SinkName } from './config.js';
+export { ConsumerLoop, type ConsumerLoopConfig, type ConsumerLoopOptions } from './consumer-loop.js';
+export { DEAD_LETTER_HEADERS } from './dead-letter.js';
+export { ERRORS, SinkError, type ErrorCode } from './errors.js';
+export { buildPostgresSink, type PostgresSink, type PostgresSinkOptions } from './postgres/index.js';

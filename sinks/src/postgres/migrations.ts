@@ -1,0 +1,120 @@
+// The PostgreSQL schema of the sink, as numbered migrations applied at start (design contract, section
+// 2). Several sink processes start together, so the migrations run in one transaction under an advisory
+// lock: the first applies them, the others wait and then find nothing left to do. A migration is never
+// edited once released; a change is a new entry.
+//
+// Table `logs` — what the query API reads:
+//   id uuid, timestamp timestamptz (ms), received_at timestamptz, level text (one of LEVELS),
+//   message text, resource_id text, trace_id text, span_id text, commit text, metadata jsonb,
+//   parent_resource_id text (generated: metadata->>'parentResourceId').
+// Range-partitioned by day on timestamp (one partition per UTC day, `logs_pYYYYMMDD`), primary key
+// (id, timestamp): a partitioned table's unique keys must include the partition key, so uniqueness of
+// id alone is enforced by the writer (see write-batch.ts), not by an index.
+//
+// Indexes (each defined once on the parent; every partition gets its own):
+// - (timestamp, id) for keyset paging in time order, the default listing;
+// - (field, timestamp) for every filter field, so "field = x, newest first" is one ordered index range;
+//   optional fields are partial (`where field is not null`), absent values cost no index entries;
+// - full text: GIN on to_tsvector('simple', message). 'simple' lower-cases and splits words without
+//   stemming or stop words, in any language: a bare word matches that whole word case-insensitively,
+//   as in Elasticsearch's standard analyzer and the live-tail predicate, so the three backends agree.
+//   ('english' would make `running` match `run` and drop `not`, `and`, `to`… from the index.) Queries
+//   must use the same expression, to_tsvector('simple', message), to use it;
+// - regex and substring: GIN on message with pg_trgm's gin_trgm_ops (`~`, `~*`, `like`, `ilike`).
+// The two GIN indexes are most of the cost of a row (measured: copying 100k rows takes 1.2 s with the
+// primary key alone, +2.5 s for the seven btrees, +3.5 s for full text, +5 s for trigrams).
+import type { Sql } from 'postgres';
+import { LEVELS } from '@logpipe/schemas';
+import { ident, lockKey } from './sql-names.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  /** SQL text for schema `s` (quoted); `trgm` is the schema-qualified pg_trgm operator class. */
+  sql: (names: { s: string; trgm: string }) => string;
+}
+
+// GIN indexes take new rows into a pending list and merge it in bulk when it is full; a list larger
+// than the 4 MB default merges less often, which is the cheaper way to index a steady stream (copying
+// 100k rows: full-text index 5.7 s -> 3.4 s with 32 MB). Searches also scan the pending list, so it
+// stays moderate; autovacuum empties it between merges.
+const GIN_PENDING_LIST_KB = 16 * 1024;
+const levelList = LEVELS.map((l) => `'${l}'`).join(', ');
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'logs table, indexes, sink offsets',
+    sql: ({ s, trgm }) => `
+      create table ${s}.logs (
+        id uuid not null,
+        "timestamp" timestamptz not null,
+        received_at timestamptz not null,
+        level text not null constraint logs_level_check check (level in (${levelList})),
+        message text not null,
+        resource_id text not null,
+        trace_id text,
+        span_id text,
+        "commit" text,
+        metadata jsonb,
+        parent_resource_id text generated always as (metadata ->> 'parentResourceId') stored,
+        constraint logs_pkey primary key (id, "timestamp")
+      ) partition by range ("timestamp");
+
+      create index logs_timestamp_id_idx on ${s}.logs ("timestamp", id);
+      create index logs_level_idx on ${s}.logs (level, "timestamp");
+      create index logs_resource_id_idx on ${s}.logs (resource_id, "timestamp");
+      create index logs_trace_id_idx on ${s}.logs (trace_id, "timestamp") where trace_id is not null;
+      create index logs_span_id_idx on ${s}.logs (span_id, "timestamp") where span_id is not null;
+      create index logs_commit_idx on ${s}.logs ("commit", "timestamp") where "commit" is not null;
+      create index logs_parent_resource_id_idx on ${s}.logs (parent_resource_id, "timestamp") where parent_resource_id is not null;
+      create index logs_message_fts_idx on ${s}.logs using gin (to_tsvector('simple', message)) with (gin_pending_list_limit = ${GIN_PENDING_LIST_KB});
+      create index logs_message_trgm_idx on ${s}.logs using gin (message ${trgm}) with (gin_pending_list_limit = ${GIN_PENDING_LIST_KB});
+
+      -- Where each consumer group resumes, written in the same transaction as the rows it covers.
+      create table ${s}.sink_offsets (
+        group_id text not null,
+        topic text not null,
+        partition integer not null,
+        next_offset bigint not null,
+        updated_at timestamptz not null default now(),
+        primary key (group_id, topic, partition)
+      );
+    `,
+  },
+];
+
+export interface MigrationResult {
+  applied: number[];
+  /** Highest version now in the database. */
+  version: number;
+}
+
+/** Applies the missing migrations to `schema` (created if needed) in one transaction. */
+export async function migrate(sql: Sql, schema: string, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrationResult> {
+  const s = ident(schema);
+  return sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(${lockKey('migrations', schema)})`;
+    await tx.unsafe(`create schema if not exists ${s}`);
+    // pg_trgm is a trusted extension: the database owner may create it. It may live in any schema, so
+    // its operator class is named with the schema it is in rather than found through search_path.
+    await tx.unsafe('create extension if not exists pg_trgm');
+    const [ext] = await tx<{ schema: string }[]>`select extnamespace::regnamespace::text as schema from pg_extension where extname = 'pg_trgm'`;
+    const trgm = `${ext!.schema}.gin_trgm_ops`;
+    await tx.unsafe(`
+      create table if not exists ${s}.schema_migrations (
+        version integer primary key,
+        name text not null,
+        applied_at timestamptz not null default now()
+      )`);
+    const done = new Set((await tx<{ version: number }[]>`select version from ${tx(schema)}.schema_migrations`).map((r) => r.version));
+    const applied: number[] = [];
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (done.has(m.version)) continue;
+      await tx.unsafe(m.sql({ s, trgm }));
+      await tx`insert into ${tx(schema)}.schema_migrations (version, name) values (${m.version}, ${m.name})`;
+      applied.push(m.version);
+    }
+    return { applied, version: Math.max(0, ...done, ...applied) };
+  });
+}

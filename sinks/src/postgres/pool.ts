@@ -1,0 +1,37 @@
+// The postgres.js pool behind a getter, so the sink can replace it. postgres.js 3.4.9 can leave a
+// pooled connection unusable after its socket died with a write buffered: the write timer is cleared but
+// never reset, so later writes on that connection are never sent and their queries wait forever
+// (porsager/postgres#1208; the same path throws "Cannot read properties of null (reading 'write')",
+// #1154). A fresh pool has fresh connections; ending the old one rejects whatever still waits on it.
+import type { Sql } from 'postgres';
+
+export type SqlSource = () => Sql;
+
+export class PgPool {
+  readonly #create: (() => Sql) | undefined;
+  #sql: Sql;
+  readonly #retiring = new Set<Promise<void>>();
+
+  /** `create` makes a pool; without it (an injected pool, in tests) recycle() does nothing. */
+  constructor(sql: Sql, create?: () => Sql) {
+    this.#sql = sql;
+    this.#create = create;
+  }
+
+  readonly current: SqlSource = () => this.#sql;
+
+  /** Replaces the pool; the old one's connections close within a second, failing what waits on them. */
+  recycle(): void {
+    if (!this.#create) return;
+    const old = this.#sql;
+    this.#sql = this.#create();
+    const retired = old.end({ timeout: 1 }).catch(() => {});
+    this.#retiring.add(retired);
+    void retired.finally(() => this.#retiring.delete(retired));
+  }
+
+  async end(): Promise<void> {
+    if (this.#create) await this.#sql.end({ timeout: 5 });
+    await Promise.allSettled([...this.#retiring]);
+  }
+}

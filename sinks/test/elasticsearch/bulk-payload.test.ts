@@ -1,0 +1,46 @@
+import t from 'tap';
+import { MIN_SPLIT_BYTES, bodyBytesFor, bulkBodies, isBulkItem, toBulkItem, type BulkItem } from '../../src/elasticsearch/bulk-payload.js';
+import { event, record } from './helpers/fixtures.js';
+
+t.test('a record becomes a create action into its day and the event as source', async (t) => {
+  const ev = event({ message: 'naïve café ✓ "quoted"\nsecond line', timestamp: '2026-03-04T05:06:07.089Z' });
+  const item = toBulkItem(record(ev), 'logs');
+  if (!isBulkItem(item)) throw new Error('expected an item');
+  const [action, source, extra] = item.lines.split('\n');
+  t.same(JSON.parse(action ?? ''), { create: { _index: 'logs-2026.03.04', _id: ev.id } });
+  t.same(JSON.parse(source ?? ''), ev);
+  t.equal(extra, undefined, 'a newline inside the message is escaped in the source line');
+  t.equal(item.bytes, Buffer.byteLength(item.lines) + 1);
+});
+
+t.test('a record without a usable day or id is rejected before Elasticsearch', async (t) => {
+  const bad = toBulkItem(record(event({ timestamp: 'not a date' })), 'logs');
+  t.notOk(isBulkItem(bad));
+  if (!isBulkItem(bad)) t.equal(bad.code, 'invalid_timestamp');
+  const noId = toBulkItem(record(event({ id: '' })), 'logs');
+  if (!isBulkItem(noId)) t.equal(noId.code, 'invalid_id');
+  else t.fail('expected a rejection');
+});
+
+const fake = (bytes: number): BulkItem => ({ record: record(event()), lines: 'x'.repeat(bytes - 1), bytes });
+
+t.test('bodies stay under the byte bound, keep the order, and a too large item goes alone', async (t) => {
+  const items = [fake(400), fake(400), fake(300), fake(1500), fake(100), fake(999), fake(1)];
+  const bodies = [...bulkBodies(items, 1000)];
+  t.same(
+    bodies.map((b) => b.map((i) => i.bytes)),
+    [[400, 400], [300], [1500], [100], [999, 1]],
+  );
+  t.same(bodies.flat(), items, 'every item exactly once, in order');
+  t.same([...bulkBodies([], 1000)], []);
+});
+
+t.test('body size: spread evenly over the request slots, within [MIN_SPLIT_BYTES, maxBytes]', async (t) => {
+  const MiB = 1024 * 1024;
+  t.equal(bodyBytesFor(6 * MiB, 5 * MiB, 2), 3 * MiB, '2 x 3 MiB rather than 5 + 1');
+  t.equal(bodyBytesFor(11 * MiB, 5 * MiB, 2), 2.75 * MiB, 'four bodies: two full rounds');
+  t.equal(bodyBytesFor(100 * MiB, 5 * MiB, 2), 5 * MiB);
+  t.equal(bodyBytesFor(600 * 1024, 5 * MiB, 2), MIN_SPLIT_BYTES, 'a small batch is not cut into tiny requests');
+  t.equal(bodyBytesFor(10 * MiB, 256 * 1024, 2), 256 * 1024, 'never above maxBytes, even below MIN_SPLIT_BYTES');
+  t.equal(bodyBytesFor(0, 5 * MiB, 2), MIN_SPLIT_BYTES);
+});
