@@ -54,7 +54,8 @@ export async function produce(kafka: Kafka, topic: string, messages: Message[]):
 
 /** Reads `count` messages of a topic from the beginning, or fails after timeoutMs. */
 export async function readMessages(kafka: Kafka, topic: string, count: number, timeoutMs = 20_000): Promise<KafkaMessage[]> {
-  const consumer = kafka.consumer({ groupId: `reader-${uniqueSuffix()}`, maxWaitTimeInMs: 200 });
+  const groupId = `test-sinks-reader-${uniqueSuffix()}`;
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
   const seen: KafkaMessage[] = [];
   await consumer.connect();
   try {
@@ -73,6 +74,10 @@ export async function readMessages(kafka: Kafka, topic: string, count: number, t
     });
   } finally {
     await consumer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteGroups([groupId]).catch(() => {});
+    await admin.disconnect();
   }
   return seen;
 }
