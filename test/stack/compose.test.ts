@@ -11,7 +11,8 @@ interface ComposeService {
   environment?: Record<string, string | number>;
 }
 
-const compose = parse(readFileSync(new URL('../../compose.yaml', import.meta.url), 'utf8')) as {
+// `merge` resolves the `<<: *app` keys the way Docker Compose does.
+const compose = parse(readFileSync(new URL('../../compose.yaml', import.meta.url), 'utf8'), { merge: true }) as {
   services: Record<string, ComposeService>;
 };
 const stack = loadStackConfig();
@@ -22,6 +23,15 @@ t.test('compose.yaml publishes the local stack ports on loopback', async (t) => 
   t.same(published('kafka'), [`127.0.0.1:${stack.kafka.port}:9092`]);
   t.same(published('elasticsearch'), [`127.0.0.1:${stack.elasticsearch.port}:9200`]);
   t.same(published('postgres'), [`127.0.0.1:${stack.postgres.port}:5432`]);
+});
+
+t.test('compose.yaml runs our processes on the ports the local stack gives them', async (t) => {
+  const { apps } = await import('../../stack/apps.mjs');
+  for (const app of apps as { name: string; describe(): string }[]) {
+    const port = new URL(app.describe()).port;
+    t.same(published(app.name), [`127.0.0.1:${port}:${port}`], app.name);
+    t.match(compose.services[app.name]?.image, /^node:20/, `${app.name} runs on Node 20`);
+  }
 });
 
 t.test('compose.yaml runs the same major versions and settings', async (t) => {
