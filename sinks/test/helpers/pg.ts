@@ -1,4 +1,5 @@
 // PostgreSQL of the local stack: each test gets a schema of its own, dropped when it ends.
+import type { LogEvent } from '@logpipe/schemas';
 import postgres, { type Sql } from 'postgres';
 import { uniqueSuffix } from './events.js';
 
@@ -34,6 +35,23 @@ export interface LogRow {
 }
 
 /** Every row of `logs`, timestamps back in the codec's ISO form, ordered by (timestamp, id). */
+/** The row the PostgreSQL sink must store for an event. */
+export function expectedRow(e: LogEvent): LogRow {
+  return {
+    id: e.id,
+    timestamp: e.timestamp,
+    received_at: e.receivedAt,
+    level: e.level,
+    message: e.message,
+    resource_id: e.resourceId,
+    trace_id: e.traceId ?? null,
+    span_id: e.spanId ?? null,
+    commit: e.commit ?? null,
+    metadata: e.metadata ?? null,
+    parent_resource_id: typeof e.metadata?.parentResourceId === 'string' ? e.metadata.parentResourceId : null,
+  };
+}
+
 export async function allRows(sql: Sql, schema: string): Promise<LogRow[]> {
   return sql<LogRow[]>`
     select id::text, to_char("timestamp" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "timestamp",

@@ -10,7 +10,7 @@ import { buildPostgresSink, type PostgresSink } from '../../src/postgres/index.j
 import { makeEvent, testContext } from '../helpers/events.js';
 import { eventMessage, eventually, produce, readMessages, testKafka, testTopics, type TestTopics } from '../helpers/kafka.js';
 import { loopConfig, startLoop } from '../helpers/loop.js';
-import { adminSql, allRows, databaseUrl, testSchema, type LogRow } from '../helpers/pg.js';
+import { adminSql, allRows, databaseUrl, expectedRow, testSchema, type LogRow } from '../helpers/pg.js';
 import { WrappedSink } from '../helpers/wrap-sink.js';
 
 const kafka = testKafka();
@@ -45,21 +45,6 @@ async function pgStored(schema: string, groupId: string): Promise<Map<number, nu
   return new Map(rows.map((r) => [Number(r.partition), Number(r.next_offset)]));
 }
 
-function expectedRow(e: LogEvent): LogRow {
-  return {
-    id: e.id,
-    timestamp: e.timestamp,
-    received_at: e.receivedAt,
-    level: e.level,
-    message: e.message,
-    resource_id: e.resourceId,
-    trace_id: e.traceId ?? null,
-    span_id: e.spanId ?? null,
-    commit: e.commit ?? null,
-    metadata: e.metadata ?? null,
-    parent_resource_id: typeof e.metadata?.parentResourceId === 'string' ? e.metadata.parentResourceId : null,
-  };
-}
 const rowOrder = (a: LogRow, b: LogRow) => (a.timestamp === b.timestamp ? (a.id < b.id ? -1 : 1) : a.timestamp < b.timestamp ? -1 : 1);
 
 function variedEvents(n: number): LogEvent[] {

@@ -1,10 +1,9 @@
 // The PostgreSQL write path against the real server: rows intact, ids stored once, offsets in the same
 // transaction, refused rows isolated. Each test has a schema of its own.
-import type { LogEvent } from '@logpipe/schemas';
 import t, { type Test } from 'tap';
 import { buildPostgresSink, type PostgresSink } from '../../src/postgres/index.js';
 import { makeBatch, makeEvent, testContext } from '../helpers/events.js';
-import { adminSql, allRows, databaseUrl, testSchema, type LogRow } from '../helpers/pg.js';
+import { adminSql, allRows, databaseUrl, expectedRow, testSchema, type LogRow } from '../helpers/pg.js';
 
 const sql = adminSql();
 t.teardown(() => sql.end({ timeout: 5 }));
@@ -14,22 +13,6 @@ async function sinkFor(t: Test, groupId = 'sink-postgres'): Promise<{ sink: Post
   const sink = await buildPostgresSink(testContext(groupId), { url: databaseUrl, schema });
   t.teardown(() => sink.close());
   return { sink, schema };
-}
-
-function expectedRow(e: LogEvent): LogRow {
-  return {
-    id: e.id,
-    timestamp: e.timestamp,
-    received_at: e.receivedAt,
-    level: e.level,
-    message: e.message,
-    resource_id: e.resourceId,
-    trace_id: e.traceId ?? null,
-    span_id: e.spanId ?? null,
-    commit: e.commit ?? null,
-    metadata: e.metadata ?? null,
-    parent_resource_id: typeof e.metadata?.parentResourceId === 'string' ? e.metadata.parentResourceId : null,
-  };
 }
 
 const byTimeThenId = (a: LogRow, b: LogRow) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
