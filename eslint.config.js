@@ -13,4 +13,6 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // The web UI runs in the browser, as plain modules without a build step.
+  { files: ['query-api/public/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
 );

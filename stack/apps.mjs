@@ -1,20 +1,23 @@
 // Our own processes (gateway, sinks, query API), started by the stack after the services answer.
 // Each entry has the shape of a service module: { name, describe(), command(), ready(), status() }.
 // Their settings are the environment variables the stack passes through; each process validates its own.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from './lib/paths.mjs';
+import { adminKeyFile, repoRoot } from './lib/paths.mjs';
 
 function address(host, port) {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /** A process of ours that answers /readyz over HTTP once it can do its work. */
-function httpProcess({ name, script, url, env = {} }) {
+function httpProcess({ name, script, url, env = () => ({}), notes }) {
   return {
     name,
     describe: () => url(),
     // Built by `npm run build`, which `npm start` and `npm run up` run first.
-    command: () => ({ argv: [process.execPath, path.join(repoRoot, script)], env, cwd: repoRoot }),
+    command: () => ({ argv: [process.execPath, path.join(repoRoot, script)], env: env(), cwd: repoRoot }),
+    ...(notes ? { notes } : {}),
     async ready() {
       try {
         const res = await fetch(`${url()}/readyz`, { signal: AbortSignal.timeout(1500) });
@@ -50,9 +53,38 @@ function sinkProcesses(sink, basePort) {
       name: i === 0 ? `sink-${sink}` : `sink-${sink}-${i + 1}`,
       script: 'sinks/dist/main.js',
       url: () => address(process.env.SINK_HOST?.trim() || '127.0.0.1', basePort + i),
-      env: { SINK: sink, SINK_PORT: String(basePort + i) },
+      env: () => ({ SINK: sink, SINK_PORT: String(basePort + i) }),
     }),
   );
 }
 
-export const apps = [ingestGateway, ...sinkProcesses('postgres', 3010), ...sinkProcesses('elasticsearch', 3020)];
+/**
+ * The stack's admin key for the query API: random, made once, readable by its owner only, so a local stack
+ * never runs with a guessable key and tests (test/helpers/api.ts) can read it. A LOGS_ADMIN_KEY of the
+ * caller's own wins (and is passed through unchanged).
+ */
+function stackAdminKey() {
+  if (!existsSync(adminKeyFile)) {
+    mkdirSync(path.dirname(adminKeyFile), { recursive: true, mode: 0o700 });
+    // `wx`: never overwrite a key another `up` just wrote.
+    try {
+      writeFileSync(adminKeyFile, `lpk_${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+    }
+  }
+  return readFileSync(adminKeyFile, 'utf8').trim();
+}
+
+const queryApi = httpProcess({
+  name: 'query-api',
+  script: 'query-api/dist/main.js',
+  url: () => address(process.env.QUERY_API_HOST?.trim() || '127.0.0.1', process.env.QUERY_API_PORT?.trim() || '3001'),
+  env: () => (process.env.LOGS_ADMIN_KEY?.trim() ? {} : { LOGS_ADMIN_KEY: stackAdminKey() }),
+  notes: () => {
+    if (process.env.LOGS_ADMIN_KEY?.trim()) return ['query API admin key: the LOGS_ADMIN_KEY you set'];
+    return existsSync(adminKeyFile) ? [`query API admin key: ${path.relative(process.cwd(), adminKeyFile) || adminKeyFile} (send it as Authorization: Bearer <key>)`] : [];
+  },
+});
+
+export const apps = [ingestGateway, ...sinkProcesses('postgres', 3010), ...sinkProcesses('elasticsearch', 3020), queryApi];

@@ -133,7 +133,8 @@ async function stopPart(part) {
 
 function listening() {
   const rows = [...services, ...apps].map((p) => `  ${p.name.padEnd(20)} ${p.describe()}`);
-  say(`\nlistening:\n${rows.join('\n')}`);
+  const notes = apps.flatMap((p) => p.notes?.() ?? []);
+  say(`\nlistening:\n${rows.join('\n')}${notes.length > 0 ? `\n\n${notes.join('\n')}` : ''}`);
 }
 
 async function startParts(parts, foreground, onLine) {

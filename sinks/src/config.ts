@@ -34,6 +34,8 @@ export interface SinkConfig {
   /** `day`: an id is looked for in its own day's partition; `table`: in all of them (slow; see write-batch.ts). */
   postgresDedupeScope: 'day' | 'table';
   elasticsearchUrl: string;
+  /** Daily indices `<prefix>-YYYY.MM.DD`, alias `<prefix>`, template `logpipe-<prefix>`; readers must use the same. */
+  elasticsearchIndexPrefix: string;
   /** Upper bounds of one SinkBatch: records, bytes of Kafka values, and how long the broker may hold a fetch to fill it. */
   maxBatchRecords: number;
   maxBatchBytes: number;
@@ -104,6 +106,7 @@ export const CONFIG_VARIABLES: readonly string[] = [
   'PG_SCHEMA',
   'PG_DEDUPE_SCOPE',
   'ELASTICSEARCH_URL',
+  'ELASTICSEARCH_INDEX_PREFIX',
   'LOG_LEVEL',
   ...Object.values(INTEGERS).map((spec) => spec.env),
 ];
@@ -190,6 +193,8 @@ export function loadConfig(env: Env = process.env): SinkConfig {
     postgresSchema: parseName(env, 'PG_SCHEMA', 'public', /^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL schema name', problems),
     postgresDedupeScope: parseName(env, 'PG_DEDUPE_SCOPE', 'day', /^(day|table)$/, 'day or table', problems) as 'day' | 'table',
     elasticsearchUrl: parseUrl(env, 'ELASTICSEARCH_URL', 'http://127.0.0.1:9200', ['http:', 'https:'], problems),
+    // The Elasticsearch sink's own name rule (elasticsearch/options.ts): safe in a URL and in an index pattern.
+    elasticsearchIndexPrefix: parseName(env, 'ELASTICSEARCH_INDEX_PREFIX', 'logs', /^[a-z0-9][a-z0-9._-]{0,99}$/, 'lower-case letters, digits, ".", "_" or "-", not starting with "." "_" or "-"', problems),
     logLevel: parseName(env, 'LOG_LEVEL', 'info', new RegExp(`^(${LOG_LEVELS.join('|')})$`), LOG_LEVELS.join(', '), problems),
   };
   if (config.topic === config.dlqTopic) problems.push(`DLQ_TOPIC=${JSON.stringify(config.dlqTopic)}: must differ from LOGS_TOPIC`);

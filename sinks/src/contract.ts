@@ -3,6 +3,7 @@
 // after write() resolved. A sink owns its store and nothing else.
 import type { LogEvent } from '@logpipe/schemas';
 import type { Logger } from 'pino';
+import type { SinkMetrics } from './metrics.js';
 
 /** One decoded event and where it came from, so a sink can dead-letter it with its original bytes. */
 export interface SinkRecord {
@@ -60,6 +61,8 @@ export interface SinkContext {
   now: () => Date;
   /** The consumer group; sinks that store offsets key them by it. */
   groupId: string;
+  /** The process's metrics, for what only the sink sees (retention); absent in tests that need none. */
+  metrics?: SinkMetrics;
 }
 
 export type BuildSink = (ctx: SinkContext) => Promise<Sink>;

@@ -75,7 +75,7 @@ process.on('uncaughtException', (err, origin) => {
 const address = await app.listen({ host: config.host, port: config.port });
 logger.info({ sink: config.sink, group: config.groupId, topic: config.topic, address }, 'sink starting');
 try {
-  sink = await SINK_BUILDERS[config.sink]({ logger, now: () => new Date(), groupId: config.groupId }, config);
+  sink = await SINK_BUILDERS[config.sink]({ logger, now: () => new Date(), groupId: config.groupId, metrics }, config);
   loop = new ConsumerLoop({
     kafka: createKafka(config, logger),
     sink,

@@ -16,6 +16,8 @@ export interface SinkMetrics {
   readonly lag: Gauge<'topic' | 'partition'>;
   readonly writeSeconds: Histogram<'outcome'>;
   readonly batchRecords: Histogram;
+  /** Daily indices (Elasticsearch) or partitions (PostgreSQL) dropped past RETENTION_DAYS. */
+  readonly retentionDropped: Counter;
 }
 
 export interface SinkMetricsOptions {
@@ -52,6 +54,11 @@ export function createSinkMetrics(options: SinkMetricsOptions): SinkMetrics {
       name: 'logpipe_sink_batch_records',
       help: 'Records per batch handed to the store',
       buckets: [1, 10, 100, 500, 1000, 2500, 5000, 10000, 25000],
+      registers,
+    }),
+    retentionDropped: new Counter({
+      name: 'logpipe_sink_retention_dropped_total',
+      help: 'Daily indices (Elasticsearch) or partitions (PostgreSQL) dropped past RETENTION_DAYS',
       registers,
     }),
   };

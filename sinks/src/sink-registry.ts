@@ -20,7 +20,10 @@ export const SINK_BUILDERS: Readonly<Record<SinkName, SinkBuilder>> = {
   elasticsearch: (ctx, config) =>
     buildElasticsearchSink(ctx, {
       node: config.elasticsearchUrl,
+      indexPrefix: config.elasticsearchIndexPrefix,
       maxBulkBytes: config.elasticsearchBulkMaxBytes,
       bulkConcurrency: config.elasticsearchBulkConcurrency,
+      retentionDays: config.retentionDays,
+      retentionIntervalMs: config.retentionIntervalMs,
     }),
 };

@@ -17,6 +17,7 @@ t.test('defaults work against the local stack; the port follows the sink', async
   t.equal(es.groupId, 'sink-elasticsearch');
   t.equal(es.port, 3020);
   t.equal(es.elasticsearchUrl, 'http://127.0.0.1:9200');
+  t.equal(es.elasticsearchIndexPrefix, 'logs');
 });
 
 t.test('values are read and bounded', async (t) => {
@@ -28,6 +29,7 @@ t.test('values are read and bounded', async (t) => {
     SINK_BATCH_MAX_RECORDS: '500',
     RETENTION_DAYS: '7',
     RETENTION_INTERVAL_MS: '60000',
+    ELASTICSEARCH_INDEX_PREFIX: 'logs-blue',
   });
   t.equal(c.port, 0);
   t.equal(c.groupId, 'sink-postgres-blue');
@@ -35,6 +37,7 @@ t.test('values are read and bounded', async (t) => {
   t.equal(c.maxBatchRecords, 500);
   t.equal(c.retentionDays, 7);
   t.equal(c.retentionIntervalMs, 60_000);
+  t.equal(c.elasticsearchIndexPrefix, 'logs-blue');
 });
 
 t.test('every bad variable is named in one error', async (t) => {
@@ -47,11 +50,12 @@ t.test('every bad variable is named in one error', async (t) => {
       LOGS_TOPIC: 'bad topic',
       SINK_RETRY_INITIAL_MS: '5000',
       SINK_RETRY_MAX_MS: '100',
+      ELASTICSEARCH_INDEX_PREFIX: 'Logs*',
     }),
   ) as ConfigError;
   t.ok(err instanceof ConfigError);
   t.equal(err.code, 'SINK_CONFIG_INVALID');
-  for (const name of ['SINK=', 'SINK_PORT', 'RETENTION_DAYS', 'KAFKA_BROKERS', 'DATABASE_URL', 'LOGS_TOPIC', 'SINK_RETRY_MAX_MS']) {
+  for (const name of ['SINK=', 'SINK_PORT', 'RETENTION_DAYS', 'KAFKA_BROKERS', 'DATABASE_URL', 'LOGS_TOPIC', 'SINK_RETRY_MAX_MS', 'ELASTICSEARCH_INDEX_PREFIX']) {
     t.ok(err.problems.some((p) => p.startsWith(name)), `names ${name}`);
   }
   t.notMatch(err.message, /secret/, 'a URL is never echoed (it may hold a password)');

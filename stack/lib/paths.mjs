@@ -11,6 +11,8 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const stackDir = process.env.STACK_DIR ? path.resolve(process.env.STACK_DIR) : path.join(repoRoot, '.stack');
 export const runDir = path.join(stackDir, 'run');
 export const logDir = path.join(stackDir, 'logs');
+/** The query API's admin key for this stack, made once by stack/apps.mjs (mode 0600); tests read it. */
+export const adminKeyFile = path.join(stackDir, 'secrets', 'admin-key');
 export const SERVICE_USER = 'logpipe';
 
 export function ensureDir(dir) {

@@ -58,9 +58,15 @@ export default {
     markFresh(marker, key);
   },
 
-  command() {
-    const c = config();
+  /**
+   * The stack's node by default. Tests that must stop a node run a private one from the same installed
+   * home: `{ port, transportPort, heap, stateDir }` override the settings, and `stateDir` (owned by the
+   * service user) holds its data, logs and temp files instead of the home's.
+   */
+  command(overrides = {}) {
+    const c = { ...config(), ...overrides };
     const dir = home();
+    const state = overrides.stateDir;
     return {
       argv: asServiceUser([
         'java',
@@ -68,7 +74,7 @@ export default {
         `-Xmx${c.heap}`,
         '-XX:+UseG1GC',
         '-XX:+ExitOnOutOfMemoryError',
-        `-Djava.io.tmpdir=${path.join(dir, 'tmp')}`,
+        `-Djava.io.tmpdir=${path.join(state ?? dir, 'tmp')}`,
         '-Dfile.encoding=UTF-8',
         '--module-path',
         path.join(dir, 'lib'),
@@ -87,6 +93,7 @@ export default {
         // A single local node: keep indexing when the disk fills past the default watermarks.
         'cluster.routing.allocation.disk.threshold_enabled=false',
         'action.destructive_requires_name=false',
+        ...(state ? [`path.data=${path.join(state, 'data')}`, `path.logs=${path.join(state, 'logs')}`] : []),
       ]),
       env: { HOME: dir },
       cwd: dir,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { asServiceUser, ensureServiceUser, serviceUserDir, SERVICE_USER } from '../lib/paths.mjs';
 import { loadStackConfig } from '../lib/config.mjs';
 
-const BIN = '/usr/lib/postgresql/15/bin';
+export const BIN = '/usr/lib/postgresql/15/bin';
 const POLICY_RC = '/usr/sbin/policy-rc.d';
 
 const cfg = () => {
@@ -107,9 +107,14 @@ export default {
     execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   },
 
-  command() {
-    const { host, port } = cfg();
-    const { data, sockets } = folders();
+  /**
+   * The stack's server by default. Tests that must stop a server run a private one with the same
+   * settings: `{ port, dataDir }` (an initdb'd folder owned by the service user, which also holds its
+   * socket) override the stack's.
+   */
+  command(overrides = {}) {
+    const { host, port } = { ...cfg(), ...overrides };
+    const { data, sockets } = overrides.dataDir ? { data: overrides.dataDir, sockets: overrides.dataDir } : folders();
     const settings = {
       listen_addresses: host,
       port,

@@ -1,4 +1,5 @@
 // Turns records into _bulk lines and groups them into bodies bounded by bytes. Pure: no I/O.
+import { messageWordsText } from '@logpipe/schemas';
 import type { Rejected, SinkRecord } from '../contract.js';
 import { dailyIndexName } from './template.js';
 
@@ -25,8 +26,10 @@ export function toBulkItem(record: SinkRecord, indexPrefix: string): BulkItem | 
     return { record, code: 'invalid_timestamp', reason: `invalid_timestamp: no UTC day in timestamp ${JSON.stringify(event.timestamp)}` };
   }
   // `create`, not `index`: a redelivered event answers 409 instead of being written again. The index name is
-  // built from a validated prefix and digits, so only the id needs escaping. _source is the event as is.
-  const lines = `{"create":{"_index":"${index}","_id":${JSON.stringify(event.id)}}}\n${JSON.stringify(event)}`;
+  // built from a validated prefix and digits, so only the id needs escaping. The document is the event plus
+  // `words` (the query language's words of the message), which the mapping keeps out of _source.
+  const words = typeof event.message === 'string' ? messageWordsText(event.message) : '';
+  const lines = `{"create":{"_index":"${index}","_id":${JSON.stringify(event.id)}}}\n${JSON.stringify({ ...event, words })}`;
   return { record, lines, bytes: Buffer.byteLength(lines) + 1 };
 }
 

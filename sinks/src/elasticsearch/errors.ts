@@ -15,6 +15,7 @@ export const ES_SINK_ERRORS = {
   SINK_ES_ITEM_REFUSED: { retryable: true, message: 'Elasticsearch refused a document for a reason that is not the document (index block, missing index, auth)' },
   SINK_ES_BAD_RESPONSE: { retryable: true, message: 'the bulk response does not match the request' },
   SINK_ES_TEMPLATE_REFUSED: { retryable: false, message: 'Elasticsearch refused the index template' },
+  SINK_ES_RETENTION_FAILED: { retryable: true, message: 'indices past retention were not all listed or deleted; the next run tries again' },
   SINK_ES_CLOSED: { retryable: true, message: 'the Elasticsearch sink is closed' },
 } as const satisfies Record<`SINK_ES_${string}`, CatalogueEntry>;
 

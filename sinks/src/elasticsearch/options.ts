@@ -20,6 +20,10 @@ export interface ElasticsearchSinkOptions {
   retry: RetryPolicy;
   /** Index template priority; absent means 200 + prefix length (see template.ts). */
   templatePriority?: number;
+  /** Daily indices whose whole day is more than this many days before today (UTC) are deleted (retention.ts). */
+  retentionDays: number;
+  /** Time between retention runs; the first one runs at start. */
+  retentionIntervalMs: number;
 }
 
 /** The validated options; `alias` and `templatePriority` are resolved. */
@@ -40,6 +44,8 @@ export function defaultElasticsearchSinkOptions(): ElasticsearchSinkOptions {
     requestTimeoutMs: 30_000,
     healthcheckTimeoutMs: 2_000,
     retry: { maxAttempts: 8, baseBackoffMs: 100, maxBackoffMs: 5_000, maxRetryTimeMs: 30_000 },
+    retentionDays: 30,
+    retentionIntervalMs: 60 * 60 * 1000,
   };
 }
 
@@ -57,6 +63,9 @@ const INTS = {
   bulkConcurrency: { min: 1, max: 64 },
   requestTimeoutMs: { min: 100, max: 600_000 },
   healthcheckTimeoutMs: { min: 50, max: 60_000 },
+  // At least 1: a day is only complete, and so only ever expired, once it is over.
+  retentionDays: { min: 1, max: 36_500 },
+  retentionIntervalMs: { min: 10, max: 24 * 60 * 60 * 1000 },
 } as const satisfies Partial<Record<keyof ElasticsearchSinkOptions, IntRule>>;
 
 const RETRY_INTS = {
@@ -66,7 +75,7 @@ const RETRY_INTS = {
   maxRetryTimeMs: { min: 0, max: 3_600_000 },
 } as const satisfies Record<keyof RetryPolicy, IntRule>;
 
-const KNOWN = new Set<string>(['node', 'indexPrefix', 'alias', 'maxBulkBytes', 'bulkConcurrency', 'requestTimeoutMs', 'healthcheckTimeoutMs', 'retry', 'templatePriority']);
+const KNOWN = new Set<string>(['node', 'indexPrefix', 'alias', 'maxBulkBytes', 'bulkConcurrency', 'requestTimeoutMs', 'healthcheckTimeoutMs', 'retry', 'templatePriority', 'retentionDays', 'retentionIntervalMs']);
 
 const checkInt = (problems: string[], name: string, value: unknown, rule: IntRule): void => {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < rule.min || value > rule.max) {

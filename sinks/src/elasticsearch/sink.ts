@@ -8,8 +8,9 @@ import { sendBulkBody, type WriteTally } from './bulk-sender.js';
 import { EsSinkError } from './errors.js';
 import { Limiter } from './limiter.js';
 import { type ElasticsearchSinkConfig, type ElasticsearchSinkOptions, resolveElasticsearchSinkConfig } from './options.js';
+import { startIndexRetention, type IndexRetentionResult } from './retention.js';
 import { isRetriable, RetryBudget, type RetryPolicy } from './retry.js';
-import { indexTemplateBody } from './template.js';
+import { indexTemplateBody, WORDS_MAPPING } from './template.js';
 
 export interface ElasticsearchWriteResult extends WriteResult {
   /** Of `stored`, those Elasticsearch already had (a redelivered batch). */
@@ -21,6 +22,8 @@ export interface ElasticsearchWriteResult extends WriteResult {
 export interface ElasticsearchSink extends Sink {
   write(batch: SinkBatch): Promise<ElasticsearchWriteResult>;
   readonly config: ElasticsearchSinkConfig;
+  /** Deletes the daily indices past retention now; the timer does it on its own. */
+  applyRetention(): Promise<IndexRetentionResult>;
 }
 
 export interface ElasticsearchSinkDeps {
@@ -68,6 +71,16 @@ export async function buildElasticsearchSink(
     }
     logger.warn({ code: err.code, stage: 'starting', err }, 'Elasticsearch unreachable; the template is put before the first write');
   }
+
+  const retention = startIndexRetention({
+    client,
+    indexPrefix: config.indexPrefix,
+    retentionDays: config.retentionDays,
+    intervalMs: config.retentionIntervalMs,
+    logger,
+    now: ctx.now,
+    droppedCounter: ctx.metrics?.retentionDropped,
+  });
 
   async function write(batch: SinkBatch): Promise<ElasticsearchWriteResult> {
     if (closing.signal.aborted) throw new EsSinkError('SINK_ES_CLOSED');
@@ -122,6 +135,7 @@ export async function buildElasticsearchSink(
 
   return {
     config,
+    applyRetention: () => retention.run(),
     write(batch) {
       const p = write(batch);
       inFlight.add(p);
@@ -141,7 +155,7 @@ export async function buildElasticsearchSink(
     async close() {
       // Ends backoff waits at once; requests already on the wire finish (bounded by requestTimeoutMs).
       closing.abort();
-      await Promise.allSettled([...inFlight]);
+      await Promise.allSettled([...inFlight, retention.stop()]);
       await client.close();
     },
   };
@@ -153,6 +167,9 @@ async function putTemplate(client: Client, config: ElasticsearchSinkConfig, retr
     try {
       // PUT replaces the template with the same name: idempotent, and a new version applies from the next new index.
       await client.indices.putIndexTemplate(indexTemplateBody(config));
+      // Daily indices made with template 1 (strict, no `words`) would refuse every document until midnight:
+      // adding a field to a mapping is allowed, and a no-op where it is already there.
+      await client.indices.putMapping({ index: `${config.indexPrefix}-*`, allow_no_indices: true, expand_wildcards: 'open', properties: { words: WORDS_MAPPING } });
       return;
     } catch (err) {
       if (!isRetriable(err)) throw new EsSinkError('SINK_ES_TEMPLATE_REFUSED', err instanceof Error ? err.message : String(err), { cause: err });

@@ -3,8 +3,11 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { ElasticsearchSinkConfig } from './options.js';
 
-/** Bump when the template body changes; stored in the template's `version` and `_meta`. */
-export const TEMPLATE_VERSION = 1;
+/**
+ * Bump when the template body changes; stored in the template's `version` and `_meta`.
+ * 2: the `words` field (the query language's words of the message), excluded from _source.
+ */
+export const TEMPLATE_VERSION = 2;
 
 /**
  * Longest keyword value, in UTF-16 code units (what `ignore_above` counts), that is surely indexable:
@@ -17,6 +20,17 @@ export const KEYWORD_SAFE_CHARS = Math.floor(32_766 / 3);
 export const TOTAL_FIELDS_LIMIT = 2_000;
 
 const keyword: estypes.MappingProperty = { type: 'keyword' };
+
+/**
+ * The words of the message as the query language defines them (messageWordsText of @logpipe/schemas: lower-cased
+ * tokens joined by one space), written by the sink next to the event. The `whitespace` analyzer splits the
+ * stored text back into exactly those tokens, so `term` (a word), `match_phrase` (words in a row) and `prefix`
+ * on `words` mean what the other stores and the live tail mean; the standard analyzer would keep
+ * `error:timeout` or `foo_bar` whole. Excluded from _source (see the mapping), so hits stay the event.
+ * An index made with template 1 lacks it; adding this property to such an index makes it accept events
+ * again (`PUT <index>/_mapping`), though its _source then keeps `words`.
+ */
+export const WORDS_MAPPING: estypes.MappingProperty = { type: 'text', analyzer: 'whitespace', norms: false };
 const date: estypes.MappingProperty = { type: 'date', format: 'strict_date_optional_time' };
 
 export function indexTemplateBody(config: ElasticsearchSinkConfig): estypes.IndicesPutIndexTemplateRequest {
@@ -42,6 +56,7 @@ export function indexTemplateBody(config: ElasticsearchSinkConfig): estypes.Indi
       aliases: { [config.alias]: {} },
       mappings: {
         dynamic: 'strict', // an unknown top-level field is a bug upstream: refuse it (→ DLQ), never map it
+        _source: { excludes: ['words'] }, // derived from message; a hit's _source is exactly the event
         date_detection: false, // a metadata string that looks like a date stays a keyword
         numeric_detection: false,
         dynamic_templates: [
@@ -54,8 +69,8 @@ export function indexTemplateBody(config: ElasticsearchSinkConfig): estypes.Indi
           timestamp: date,
           receivedAt: date,
           level: keyword,
-          // Standard analyzer: whole words, lowercased (match / match_phrase / prefix on tokens).
-          // norms off: hits are ordered by (timestamp, id), never by relevance.
+          // Standard analyzer: whole words, lowercased. The query language searches `words` instead; this stays
+          // for ad-hoc queries. norms off: hits are ordered by (timestamp, id), never by relevance.
           message: {
             type: 'text',
             norms: false,
@@ -65,6 +80,7 @@ export function indexTemplateBody(config: ElasticsearchSinkConfig): estypes.Indi
               raw: { type: 'keyword', ignore_above: KEYWORD_SAFE_CHARS, doc_values: false },
             },
           },
+          words: WORDS_MAPPING,
           resourceId: keyword,
           traceId: keyword,
           spanId: keyword,

@@ -6,11 +6,12 @@
 // A NUL character cannot be represented at all (PostgreSQL text never holds U+0000): rows with one are
 // kept out of the stream (nulField) and refused by the writer; in metadata, JSON.stringify writes it as
 // the escape `\u0000`, which the jsonb cast refuses row by row.
+import { messageWordsText } from '@logpipe/schemas';
 import type { SinkRecord } from '../contract.js';
 import { partitionDay } from './days.js';
 
 /** The staging table's columns, in the order encodeRow writes them. */
-export const STAGING_COLUMNS = ['ord', 'day', 'id', 'ts', 'received_at', 'level', 'message', 'resource_id', 'trace_id', 'span_id', 'commit', 'metadata'] as const;
+export const STAGING_COLUMNS = ['ord', 'day', 'id', 'ts', 'received_at', 'level', 'message', 'resource_id', 'trace_id', 'span_id', 'commit', 'metadata', 'words'] as const;
 
 // Most values need no escaping: one test of a short class is much cheaper than four replaces.
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
@@ -30,10 +31,12 @@ export function encodeRow(record: SinkRecord, ord: number): string {
   const e = record.event;
   // JSON.stringify escapes control characters itself; copyValue then escapes its backslashes for COPY.
   const metadata = e.metadata === undefined ? null : JSON.stringify(e.metadata);
+  // Words are letters, digits and marks joined by single spaces: nothing in them needs escaping.
+  const words = typeof e.message === 'string' ? messageWordsText(e.message) : null;
   return (
     `${ord}\t${copyValue(partitionDay(e.timestamp))}\t${copyValue(e.id)}\t${copyValue(e.timestamp)}\t${copyValue(e.receivedAt)}\t${copyValue(e.level)}\t` +
     `${copyValue(e.message)}\t${copyValue(e.resourceId)}\t${copyValue(e.traceId)}\t${copyValue(e.spanId)}\t` +
-    `${copyValue(e.commit)}\t${copyValue(metadata)}\n`
+    `${copyValue(e.commit)}\t${copyValue(metadata)}\t${words ?? '\\N'}\n`
   );
 }
 

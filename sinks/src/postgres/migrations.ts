@@ -23,6 +23,13 @@
 // - regex and substring: GIN on message with pg_trgm's gin_trgm_ops (`~`, `~*`, `like`, `ilike`).
 // The two GIN indexes are most of the cost of a row (measured: copying 100k rows takes 1.2 s with the
 // primary key alone, +2.5 s for the seven btrees, +3.5 s for full text, +5 s for trigrams).
+//
+// Migration 2 — words: column `words text`, the query language's words of the message (messageWordsText of
+// @logpipe/schemas, lower-cased tokens joined by one space), written by the sink, NULL in rows stored before.
+// Indexed as `array_to_tsvector(string_to_array(words, ' '))`: exactly that set of words as lexemes, with no
+// text-search parser in between (PostgreSQL's would split and drop tokens its own way, e.g. `²`, `½`), so a
+// word or prefix tsquery on it is exact; compileSql in @logpipe/schemas uses the same expression
+// (WORDS_TSVECTOR_SQL). It replaces the full-text index on message, which no query uses any more.
 import type { Sql } from 'postgres';
 import { LEVELS } from '@logpipe/schemas';
 import { ident, lockKey } from './sql-names.js';
@@ -80,6 +87,15 @@ export const MIGRATIONS: readonly Migration[] = [
         updated_at timestamptz not null default now(),
         primary key (group_id, topic, partition)
       );
+    `,
+  },
+  {
+    version: 2,
+    name: 'words column and its index, instead of full text on message',
+    sql: ({ s }) => `
+      alter table ${s}.logs add column words text;
+      create index logs_words_idx on ${s}.logs using gin (array_to_tsvector(string_to_array(words, ' '))) with (gin_pending_list_limit = ${GIN_PENDING_LIST_KB});
+      drop index if exists ${s}.logs_message_fts_idx;
     `,
   },
 ];

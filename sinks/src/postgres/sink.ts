@@ -70,9 +70,15 @@ export async function buildPostgresSink(ctx: SinkContext, options: Partial<Postg
 
   let maintaining: Promise<RetentionResult> | undefined;
   const maintain = (): Promise<RetentionResult> => {
-    maintaining ??= partitions.maintain(ctx.now(), config.retentionDays, config.partitionsAheadDays).finally(() => {
-      maintaining = undefined;
-    });
+    maintaining ??= partitions
+      .maintain(ctx.now(), config.retentionDays, config.partitionsAheadDays)
+      .then((result) => {
+        ctx.metrics?.retentionDropped.inc(result.dropped.length);
+        return result;
+      })
+      .finally(() => {
+        maintaining = undefined;
+      });
     return maintaining;
   };
 

@@ -72,7 +72,7 @@ class MissingPartitionError extends Error {
 const CREATE_STAGING = `
   create temp table if not exists logs_staging (
     ord integer not null, day text, id text, ts text, received_at text, level text, message text,
-    resource_id text, trace_id text, span_id text, "commit" text, metadata text
+    resource_id text, trace_id text, span_id text, "commit" text, metadata text, words text
   ) on commit delete rows`;
 
 // From CopyDone to the server's answer takes milliseconds (staging has no index); this only bounds
@@ -101,11 +101,11 @@ export class BatchWriter {
     this.#scope = deps.dedupeScope;
     const logs = `${ident(deps.schema)}.logs`;
     const insert = (where: string, notExists: string) => `
-      insert into ${logs} (id, "timestamp", received_at, level, message, resource_id, trace_id, span_id, "commit", metadata)
-      select distinct on (s.id) s.id, s.ts, s.received_at, s.level, s.message, s.resource_id, s.trace_id, s.span_id, s."commit", s.metadata
+      insert into ${logs} (id, "timestamp", received_at, level, message, resource_id, trace_id, span_id, "commit", metadata, words)
+      select distinct on (s.id) s.id, s.ts, s.received_at, s.level, s.message, s.resource_id, s.trace_id, s.span_id, s."commit", s.metadata, s.words
       from (
         select ord, id::uuid as id, ts::timestamptz as ts, received_at::timestamptz as received_at, level, message,
-               resource_id, trace_id, span_id, "commit", metadata::jsonb as metadata
+               resource_id, trace_id, span_id, "commit", metadata::jsonb as metadata, words
         from pg_temp.logs_staging where ${where}
       ) s
       ${notExists}
@@ -194,7 +194,7 @@ export class BatchWriter {
   }
 
   async #copyAndInsert(tx: TransactionSql, records: SinkRecord[]): Promise<void> {
-    const copy = await tx`copy pg_temp.logs_staging (ord, day, id, ts, received_at, level, message, resource_id, trace_id, span_id, "commit", metadata) from stdin`.writable();
+    const copy = await tx`copy pg_temp.logs_staging (ord, day, id, ts, received_at, level, message, resource_id, trace_id, span_id, "commit", metadata, words) from stdin`.writable();
     const rows = Readable.from(encodeRows(records));
     let timer: NodeJS.Timeout | undefined;
     // Armed when the last row was handed to the COPY stream, i.e. when end() is about to be called.

@@ -4,7 +4,7 @@ import { defaultElasticsearchSinkOptions, resolveElasticsearchSinkConfig } from 
 
 t.test('defaults work against the local stack', async (t) => {
   const config = resolveElasticsearchSinkConfig();
-  t.match(config, { node: 'http://127.0.0.1:9200', indexPrefix: 'logs', alias: 'logs', maxBulkBytes: 5 * 1024 * 1024, bulkConcurrency: 2 });
+  t.match(config, { node: 'http://127.0.0.1:9200', indexPrefix: 'logs', alias: 'logs', maxBulkBytes: 5 * 1024 * 1024, bulkConcurrency: 2, retentionDays: 30, retentionIntervalMs: 3_600_000 });
   t.same(config.retry, defaultElasticsearchSinkOptions().retry);
 });
 
@@ -32,4 +32,5 @@ t.test('every bad option is named in one error', async (t) => {
     t.match(err.message, name);
   }
   t.throws(() => resolveElasticsearchSinkConfig({ indexPrefix: 'logs', alias: 'logs-all' }), { code: 'SINK_ES_BAD_OPTIONS' });
+  t.throws(() => resolveElasticsearchSinkConfig({ retentionDays: 0 }), /retentionDays/, 'a retention of 0 days would delete today');
 });

@@ -5,7 +5,8 @@ import type { LogEvent } from '@logpipe/schemas';
 import t, { type Test } from 'tap';
 import type { BuildSink } from '../../src/contract.js';
 import { buildElasticsearchSink, type ElasticsearchSink } from '../../src/elasticsearch/index.js';
-import type { ElasticsearchSinkOptions } from '../../src/elasticsearch/options.js';
+import { resolveElasticsearchSinkConfig, type ElasticsearchSinkOptions } from '../../src/elasticsearch/options.js';
+import { indexTemplateBody } from '../../src/elasticsearch/template.js';
 import { esUrl, idsIn, newClient, removePrefix, testPrefix } from './helpers/es.js';
 import { batch, context, event } from './helpers/fixtures.js';
 
@@ -71,6 +72,9 @@ t.test('what queries can rely on: words, phrases, prefixes, regexps, keywords, p
   t.same(await ids({ prefix: { message: 'exhaust' } }), sorted(b), 'prefix on a word of message (lowercase the input: tokens are)');
   t.same(await ids({ regexp: { 'message.raw': { value: '.*/api/[a-z]+.*' } } }), sorted(a), 'regexp over the whole message: wrap in .* for "anywhere"');
   t.same(await ids({ regexp: { 'message.raw': { value: 'connection.*', case_insensitive: true } } }), sorted(a, b), 'regexp, case-insensitive');
+  t.same(await ids({ term: { words: 'reset' } }), sorted(a, c), 'words: the query language\'s words of the message, lower-cased');
+  t.same(await ids({ match_phrase: { words: 'api orders' } }), sorted(a), 'words: a phrase across punctuation (/api/orders)');
+  t.same(await ids({ prefix: { words: 'exhaust' } }), sorted(b), 'words: prefix of a word');
   t.same(await ids({ term: { level: 'warn' } }), sorted(b), 'keyword: exact');
   t.same(await ids({ term: { resourceId: { value: 'checkout-service', case_insensitive: true } } }), sorted(b), 'keyword: case_insensitive term');
   t.same(await ids({ prefix: { resourceId: 'Checkout' } }), sorted(b), 'keyword prefix');
@@ -78,6 +82,22 @@ t.test('what queries can rely on: words, phrases, prefixes, regexps, keywords, p
   t.same(await ids({ term: { 'metadata.parentResourceId': 'cluster-2' } }), sorted(c), 'the same field under metadata');
   t.same(await ids({ range: { 'metadata.n': { gte: 5 } } }), sorted(a), 'metadata numbers are numbers');
   t.same(await ids({ range: { timestamp: { gte: '2026-11-29T10:00:00.123Z', lte: '2026-11-29T10:00:00.123Z' } } }), sorted(a, b, c), 'timestamp range, ms precision');
+});
+
+t.test('a daily index made with template 1 (no words field) takes the field at start and accepts events again', async (t) => {
+  const prefix = testPrefix();
+  t.teardown(() => removePrefix(admin, prefix));
+  const v2 = indexTemplateBody(resolveElasticsearchSinkConfig({ indexPrefix: prefix })).template?.mappings ?? {};
+  const { words: _words, ...v1Properties } = v2.properties ?? {};
+  await admin.indices.create({ index: `${prefix}-2026.11.29`, aliases: { [prefix]: {} }, mappings: { dynamic: 'strict', properties: v1Properties } });
+  const sink = await buildElasticsearchSink(context(), { node: esUrl, indexPrefix: prefix });
+  t.teardown(() => sink.close());
+  const ev = event({ message: 'Disk FULL on db-7' });
+  t.match(await sink.write(batch([ev])), { stored: 1, rejected: [] });
+  await admin.indices.refresh({ index: prefix });
+  t.same(await idsIn(admin, prefix), [ev.id]);
+  const res = await admin.search({ index: prefix, query: { term: { words: 'full' } } });
+  t.equal(res.hits.hits[0]?._id, ev.id, 'found by its words');
 });
 
 t.test('a message at the 32 KiB limit is stored and found by its words; regexp covers up to KEYWORD_SAFE_CHARS', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { copyValue, encodeRow, encodeRows, nulField } from '../../src/postgres/copy-text.js';
+import { copyValue, encodeRow, encodeRows, nulField, STAGING_COLUMNS } from '../../src/postgres/copy-text.js';
 import { makeEvent, makeRecord } from '../helpers/events.js';
 
 t.test('COPY text escaping', async (t) => {
@@ -11,10 +11,11 @@ t.test('COPY text escaping', async (t) => {
   t.equal(copyValue('\\N'), '\\\\N', 'a literal \\N is not NULL');
 });
 
-t.test('a row has the staging columns in order', async (t) => {
-  const e = makeEvent({ message: 'm\tx', traceId: 't', metadata: { k: 'v\n' } });
+t.test('a row has the staging columns in order, the words of the message last', async (t) => {
+  const e = makeEvent({ message: 'm\tX-ray\\n', traceId: 't', metadata: { k: 'v\n' } });
   const row = encodeRow(makeRecord(e, 0), 7);
-  t.equal(row, `7\t${e.timestamp.slice(0, 10)}\t${e.id}\t${e.timestamp}\t${e.receivedAt}\tinfo\tm\\tx\t${e.resourceId}\tt\t\\N\t\\N\t{"k":"v\\\\n"}\n`);
+  t.equal(row, `7\t${e.timestamp.slice(0, 10)}\t${e.id}\t${e.timestamp}\t${e.receivedAt}\tinfo\tm\\tX-ray\\\\n\t${e.resourceId}\tt\t\\N\t\\N\t{"k":"v\\\\n"}\tm x ray n\n`);
+  t.equal(row.split('\t').length, STAGING_COLUMNS.length);
 });
 
 t.test('rows come in chunks that join to the whole', async (t) => {

@@ -1,5 +1,6 @@
 // The PostgreSQL write path against the real server: rows intact, ids stored once, offsets in the same
 // transaction, refused rows isolated. Each test has a schema of its own.
+import { messageWordsText, WORDS_TSVECTOR_SQL } from '@logpipe/schemas';
 import t, { type Test } from 'tap';
 import { buildPostgresSink, type PostgresSink } from '../../src/postgres/index.js';
 import { makeBatch, makeEvent, testContext } from '../helpers/events.js';
@@ -34,6 +35,22 @@ t.test('every field survives, including text COPY must escape', async (t) => {
   const result = await sink.write(makeBatch(events));
   t.same(result, { stored: 3, rejected: [], retried: 0 });
   t.same(await allRows(sql, schema), events.map(expectedRow).sort(byTimeThenId));
+});
+
+t.test('the words of each message are stored for the query language, and its index answers for them', async (t) => {
+  const { sink, schema } = await sinkFor(t);
+  const events = [makeEvent({ message: 'Error:timeout in foo.bar_baz — İstanbul ΟΔΟΣ x² 🚀' }), makeEvent({ message: '!!! 🚀' })];
+  await sink.write(makeBatch(events));
+  const rows = await sql<{ id: string; words: string }[]>`select id::text, words from ${sql(schema)}.logs`;
+  t.same(new Map(rows.map((r) => [r.id, r.words])), new Map(events.map((e) => [e.id, messageWordsText(e.message)])));
+  t.equal(messageWordsText(events[0]!.message), 'error timeout in foo bar baz istanbul οδοσ x²');
+  // The expression compileSql uses is the indexed one: both find the word `x²` that PostgreSQL's text parser would drop.
+  const found = await sql.unsafe(`select id::text from "${schema}".logs where ${WORDS_TSVECTOR_SQL} @@ $1::tsquery`, [`'x²'`]);
+  t.same(found.map((r) => r.id), [events[0]!.id]);
+  const [index] = await sql<{ def: string }[]>`select pg_get_indexdef(c.oid) as def from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = ${schema} and c.relname = 'logs_words_idx'`;
+  t.match(index?.def, 'array_to_tsvector(string_to_array(words', 'the index is on the expression compileSql uses');
+  const fts = await sql`select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = ${schema} and c.relname = 'logs_message_fts_idx'`;
+  t.equal(fts.length, 0, 'the full-text index on message is gone');
 });
 
 t.test('a batch written twice, and an id arriving again at another offset, are stored once', async (t) => {
@@ -130,7 +147,7 @@ t.test('migrations run once when several sinks start together', async (t) => {
   const sinks = await Promise.all([1, 2, 3].map(() => buildPostgresSink(testContext(), { url: databaseUrl, schema })));
   t.teardown(() => Promise.all(sinks.map((s) => s.close())));
   const rows = await sql`select version from ${sql(schema)}.schema_migrations`;
-  t.same(rows.map((r) => r.version), [1]);
+  t.same(rows.map((r) => r.version).sort(), [1, 2]);
   t.ok(await sinks[0]!.healthcheck());
 });
 

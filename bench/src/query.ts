@@ -1,0 +1,284 @@
+#!/usr/bin/env node
+// Query API latency next to its ceiling, the stores asked directly, in the same run (issue 5):
+//   1. N sample events (sample-events.ts, moved to end 12 hours ago so they sit inside both sinks'
+//      retention) are written through the sinks' own write code — the path the pipeline stores events by —
+//      into a PostgreSQL schema and an Elasticsearch index prefix of the bench's own.
+//   2. The query API runs in this process (the real app and services, pointed at that schema and alias),
+//      listening on a free port; it is asked over HTTP, as a client would.
+//   3. A fixed mix of queries (exact field, field + time range, full-text word, phrase, regex, combined) is
+//      run round-robin through the API (source=both, limit 100) and directly against each store with the
+//      same compiled query (Elasticsearch search; PostgreSQL select with the same where, order and limit),
+//      one request at a time, so each measures latency, not throughput.
+// It prints p50/p99 per query kind and the ratio API p50 / slower direct p50, next to the issue's targets.
+// Usage: node bench/dist/query.js [--events 1000000] [--runs 30] [--reuse] [--keep] [--json]
+// --reuse skips loading when the bench schema and indices already hold --events events (a previous --keep).
+// Needs the local stack (`npm run up`) and a build. Data is removed at the end unless --keep.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { Client, type estypes } from '@elastic/elasticsearch';
+import { buildApp, createMetrics, createServices, loadConfig } from '@logpipe/query-api';
+import { buildQuery, compileElasticsearch, compileSql, eventCodec, normalizeEvent, SCHEMA_FINGERPRINT_HEADER, type LogEvent, type QueryNode, type SearchParams } from '@logpipe/schemas';
+import { buildElasticsearchSink, buildPostgresSink, type Sink, type SinkBatch } from '@logpipe/sinks';
+import { pino } from 'pino';
+import postgres from 'postgres';
+import { sampleEvents } from './sample-events.js';
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1000000' },
+    runs: { type: 'string', default: '30' },
+    reuse: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+const total = Number(args.events);
+const runs = Number(args.runs);
+for (const [name, value] of Object.entries({ events: total, runs })) {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number of at least 1 (got ${value})`);
+}
+
+const esUrl = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://logs:logs@127.0.0.1:5432/logs';
+// Fixed names, so --keep then --reuse can skip a 1M-event load; never the stack's own `logs` / `public`.
+const schema = 'bench_query';
+const prefix = 'bench-query';
+const BATCH = 10_000;
+const LIMIT = 100;
+
+const progress = (msg: string): void => {
+  process.stderr.write(`bench: ${msg}\n`);
+};
+const fmt = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
+
+const silent = pino({ level: process.env.LOG_LEVEL ?? 'silent' }, pino.destination(2));
+const sql = postgres(databaseUrl, { max: 4, onnotice: () => {} });
+const es = new Client({ node: esUrl, requestTimeout: 120_000 });
+
+async function storedCounts(): Promise<{ pg: number; es: number }> {
+  const [row] = await sql<{ n: number }[]>`select count(*)::float8 as n from ${sql(schema)}.logs`.catch(() => [{ n: 0 }]);
+  const esCount = await es.count({ index: prefix, ignore_unavailable: true, allow_no_indices: true }).then((r) => r.count, () => 0);
+  return { pg: row?.n ?? 0, es: esCount };
+}
+
+async function dropData(): Promise<void> {
+  await sql.unsafe(`drop schema if exists "${schema}" cascade`);
+  const indices = Object.keys(await es.indices.get({ index: `${prefix}-*`, ignore_unavailable: true, allow_no_indices: true }));
+  if (indices.length > 0) await es.indices.delete({ index: indices });
+  await es.indices.deleteIndexTemplate({ name: `logpipe-${prefix}` }, { ignore: [404] });
+}
+
+/** The sample events as the gateway would have stored them, moved so the newest is 12 hours old. */
+function loadEvents(): LogEvent[] {
+  const raw = sampleEvents(total);
+  const last = Date.parse(String(raw.at(-1)?.timestamp));
+  const shift = Date.now() - 12 * 3_600_000 - last;
+  return raw.map((e) => {
+    const timestamp = new Date(Date.parse(String(e.timestamp)) + shift).toISOString();
+    const result = normalizeEvent({ ...e, timestamp }, { now: () => new Date(timestamp), newId: randomUUID });
+    if (!result.ok) throw new Error(`a sample event is invalid: ${JSON.stringify(result.issues)}`);
+    return result.event;
+  });
+}
+
+async function load(events: LogEvent[]): Promise<void> {
+  const ctx = { logger: silent, now: () => new Date(), groupId: 'bench-query' };
+  const pg = await buildPostgresSink(ctx, { url: databaseUrl, schema });
+  const el = await buildElasticsearchSink(ctx, { node: esUrl, indexPrefix: prefix });
+  const write = async (sink: Sink, batch: SinkBatch) => {
+    const result = await sink.write(batch);
+    if (result.rejected.length > 0) throw new Error(`the sink refused ${result.rejected.length} events: ${result.rejected[0]?.reason}`);
+  };
+  const started = performance.now();
+  let lastNote = started;
+  try {
+    for (let i = 0; i < events.length; i += BATCH) {
+      const slice = events.slice(i, i + BATCH);
+      const records = slice.map((event, j) => ({
+        event,
+        topic: 'bench.query',
+        partition: 0,
+        offset: String(i + j),
+        raw: eventCodec.encode(event),
+        headers: { [SCHEMA_FINGERPRINT_HEADER]: Buffer.from(eventCodec.fingerprint) },
+      }));
+      // Both stores at once, as the two sink processes write them.
+      await Promise.all([write(pg, { topic: 'bench.query', partition: 0, records, nextOffset: String(i + slice.length) }), write(el, { topic: 'bench.query', partition: 0, records, nextOffset: String(i + slice.length) })]);
+      const now = performance.now();
+      if (now - lastNote > 5000 || i + BATCH >= events.length) {
+        const done = Math.min(i + BATCH, events.length);
+        progress(`loaded ${done.toLocaleString('en-US')} of ${events.length.toLocaleString('en-US')} (${fmt(done / ((now - started) / 1000), 0)} events/s into both stores)`);
+        lastNote = now;
+      }
+    }
+  } finally {
+    await Promise.allSettled([pg.close(), el.close()]);
+  }
+  await es.indices.refresh({ index: prefix });
+  // What autovacuum would do soon after such a load; the planner needs it to pick the indexes.
+  await sql.unsafe(`analyze "${schema}".logs`);
+}
+
+interface QueryKind {
+  kind: string;
+  /** Issue 5's p99 target for the API, ms. */
+  targetP99: number;
+  /** Variants, run in turn, so no single cached answer is measured over and over. */
+  variants: SearchParams[];
+}
+
+function queryMix(events: LogEvent[]): QueryKind[] {
+  const newest = Date.parse(events.at(-1)?.timestamp ?? new Date().toISOString());
+  const oldest = Date.parse(events[0]?.timestamp ?? new Date().toISOString());
+  const hourAt = (fraction: number) => {
+    const start = oldest + (newest - oldest) * fraction;
+    return { from: new Date(start).toISOString(), to: new Date(start + 3_600_000).toISOString() };
+  };
+  return [
+    { kind: 'exact field', targetP99: 150, variants: ['server-17', 'server-123', 'server-250'].map((r) => ({ resourceId: [r] })) },
+    { kind: 'field + time range', targetP99: 150, variants: [0.1, 0.5, 0.9].map((f) => ({ level: ['error'], ...hourAt(f) })) },
+    { kind: 'full-text word', targetP99: 300, variants: ['timeout', 'checkout', 'refreshed'].map((q) => ({ q })) },
+    { kind: 'phrase', targetP99: 300, variants: ['"connection reset"', '"cache miss"', '"payment order"'].map((q) => ({ q })) },
+    { kind: 'regex', targetP99: 300, variants: ['message:/slow (query|connection)/', 'message:/in 9[0-9]{2} ms/', 'traceId:/0+[a-f]{3}.*/'].map((q) => ({ q })) },
+    {
+      kind: 'combined',
+      targetP99: 300,
+      variants: [
+        { q: 'timeout AND level:error AND resourceId:server-1*', ...hourAt(0.3) },
+        { q: '"cache miss" -level:debug', resourceId: ['server-42', 'server-43'] },
+        { q: '(retry OR reset) AND NOT level:info', ...hourAt(0.7) },
+      ],
+    },
+  ];
+}
+
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+
+interface Row {
+  kind: string;
+  targetP99: number;
+  api: { p50: number; p99: number };
+  elasticsearch: { p50: number; p99: number };
+  postgres: { p50: number; p99: number };
+  ratio: number;
+  hits: number;
+}
+
+async function main(): Promise<void> {
+  progress(`query bench: ${total.toLocaleString('en-US')} events, ${runs} runs per query kind and target`);
+  const events = loadEvents();
+  const counts = await storedCounts();
+  if (args.reuse && counts.pg === total && counts.es === total) {
+    progress(`reusing ${total.toLocaleString('en-US')} events already in ${schema} / ${prefix}`);
+  } else {
+    if (args.reuse) progress(`cannot reuse: PostgreSQL holds ${counts.pg}, Elasticsearch ${counts.es}; loading`);
+    await dropData();
+    await load(events);
+  }
+
+  const adminKey = `lpk_${randomBytes(32).toString('base64url')}`;
+  const config = loadConfig({ ...process.env, QUERY_API_PORT: '0', PG_SCHEMA: schema, ELASTICSEARCH_ALIAS: prefix, LOGS_ADMIN_KEY: adminKey, LOG_LEVEL: 'silent', QUERY_TAIL_GROUP_PREFIX: 'bench-query-tail' });
+  const services = createServices({ config, logger: silent, metrics: createMetrics() });
+  const app = buildApp(services.deps);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  await services.keysReady;
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+  // Relative bounds are absolute here, so the AST is the same for the API and the direct calls.
+  const now = Date.now();
+  const astOf = (params: SearchParams): QueryNode => {
+    const built = buildQuery(params, { now });
+    if (!built.ok) throw new Error(`bench query refused: ${JSON.stringify(built.errors)}`);
+    return built.ast;
+  };
+  const targets = {
+    api: async (params: SearchParams): Promise<number> => {
+      const search = new URLSearchParams({ limit: String(LIMIT) });
+      for (const [name, value] of Object.entries(params)) for (const v of Array.isArray(value) ? value : [value]) search.append(name, String(v));
+      const res = await fetch(`${base}/api/search?${search}`, { headers: { authorization: `Bearer ${adminKey}` } });
+      const body = (await res.json()) as { hits?: unknown[]; partial?: boolean; error?: unknown };
+      if (res.status !== 200 || body.partial) throw new Error(`API: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+      return body.hits?.length ?? 0;
+    },
+    elasticsearch: async (params: SearchParams): Promise<number> => {
+      const res = await es.search({
+        index: prefix,
+        query: compileElasticsearch(astOf(params)) as estypes.QueryDslQueryContainer,
+        sort: [{ timestamp: { order: 'desc' } }, { id: { order: 'desc' } }],
+        size: LIMIT + 1,
+        track_total_hits: false,
+      });
+      return Math.min(LIMIT, res.hits.hits.length);
+    },
+    postgres: async (params: SearchParams): Promise<number> => {
+      const where = compileSql(astOf(params), { firstParam: 1 });
+      const rows = await sql.unsafe(
+        `select id::text as id, to_char("timestamp" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "timestamp",
+                to_char(received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "receivedAt", level, message,
+                resource_id as "resourceId", trace_id as "traceId", span_id as "spanId", "commit", metadata
+         from "${schema}".logs where (${where.text}) order by "timestamp" desc, id desc limit ${LIMIT + 1}`,
+        where.values as never[],
+      );
+      return Math.min(LIMIT, rows.length);
+    },
+  };
+  type Target = keyof typeof targets;
+
+  const rows: Row[] = [];
+  try {
+    for (const mix of queryMix(events)) {
+      const times: Record<Target, number[]> = { api: [], elasticsearch: [], postgres: [] };
+      let hits = 0;
+      // Warm-up: the first run of a query shape pays for caches and plans in every target alike.
+      for (const params of mix.variants) for (const target of Object.keys(targets) as Target[]) await targets[target](params);
+      for (let run = 0; run < runs; run++) {
+        const params = mix.variants[run % mix.variants.length] as SearchParams;
+        // Round-robin, so the three see the same machine load.
+        for (const target of Object.keys(targets) as Target[]) {
+          const started = performance.now();
+          const n = await targets[target](params);
+          times[target].push(performance.now() - started);
+          if (target === 'api') hits += n;
+        }
+      }
+      const stat = (target: Target) => {
+        const sorted = [...times[target]].sort((a, b) => a - b);
+        return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+      };
+      const row: Row = { kind: mix.kind, targetP99: mix.targetP99, api: stat('api'), elasticsearch: stat('elasticsearch'), postgres: stat('postgres'), ratio: 0, hits: Math.round(hits / runs) };
+      row.ratio = row.api.p50 / Math.max(row.elasticsearch.p50, row.postgres.p50);
+      rows.push(row);
+      progress(`${mix.kind}: API p50 ${fmt(row.api.p50)} ms, p99 ${fmt(row.api.p99)} ms`);
+    }
+  } finally {
+    await app.close();
+    await services.close();
+  }
+
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify({ events: total, runs, rows }, null, 2)}\n`);
+  } else {
+    const lines = [
+      `Query API vs the stores asked directly, ${total.toLocaleString('en-US')} events, ${runs} runs per kind, limit ${LIMIT}, one request at a time:`,
+      '',
+      '| query | API p50 / p99 ms | Elasticsearch p50 / p99 ms | PostgreSQL p50 / p99 ms | API p50 ÷ slower store p50 (≤ 1.3) | API p99 target | hits |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+      ...rows.map(
+        (r) =>
+          `| ${r.kind} | ${fmt(r.api.p50)} / ${fmt(r.api.p99)} | ${fmt(r.elasticsearch.p50)} / ${fmt(r.elasticsearch.p99)} | ${fmt(r.postgres.p50)} / ${fmt(r.postgres.p99)} | ${fmt(r.ratio, 2)} ${r.ratio <= 1.3 ? 'met' : 'NOT met'} | ≤ ${r.targetP99} ms ${r.api.p99 <= r.targetP99 ? 'met' : 'NOT met'} | ${r.hits} |`,
+      ),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+}
+
+try {
+  await main();
+} finally {
+  if (!args.keep) {
+    progress(`removing ${schema} and ${prefix}-* (--keep leaves them for --reuse)`);
+    await dropData().catch((err: unknown) => progress(`cleanup failed: ${String(err)}`));
+  }
+  await Promise.allSettled([sql.end({ timeout: 5 }), es.close()]);
+}

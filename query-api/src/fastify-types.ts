@@ -1,0 +1,16 @@
+// What the query API adds to Fastify's types: each route says who may call it, and an authenticated
+// request carries the key's principal (access/).
+import type { Access, Principal } from './access/keys.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Absent: `read` under /api, `public` elsewhere (the web UI's files). */
+    access?: Access;
+  }
+  interface FastifyRequest {
+    /** Set by the access hook on every route that is not public. */
+    principal: Principal | null;
+  }
+}
+
+export {};

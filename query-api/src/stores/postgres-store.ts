@@ -1,0 +1,154 @@
+// PostgreSQL as a store of the query API: the sink's partitioned `logs` table, queried with the boolean
+// expression compileSql builds from the AST (parameters only, never user text in the SQL), a keyset
+// condition on ("timestamp", id) — the order of the (timestamp, id) index — and a statement_timeout
+// set per transaction, so PostgreSQL itself stops work nobody waits for any more.
+import type { LogEvent, QueryNode } from '@logpipe/schemas';
+import { compileSql } from '@logpipe/schemas';
+import type { TransactionSql } from 'postgres';
+import { classifyPgError, pgMessage } from '../postgres/pg-errors.js';
+import type { PgPool } from '../postgres/pool.js';
+import { ident } from '../postgres/sql-names.js';
+import { StoreError, type LogStore, type StoreBucket, type StoreCall, type StoreHistogramRequest, type StoreSearchRequest, type StoreStats } from './contract.js';
+import { toHit, type StoredFields } from './hit.js';
+
+export interface PostgresStoreOptions {
+  pool: PgPool;
+  schema: string;
+}
+
+const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+// The event's fields under their event names, timestamps in the form the event carries (UTC, ms, `Z`),
+// so a hit from here is identical to the same event's hit from Elasticsearch.
+const EVENT_COLUMNS = [
+  'id::text as id',
+  `to_char("timestamp" at time zone 'UTC', ${ISO_UTC}) as "timestamp"`,
+  `to_char(received_at at time zone 'UTC', ${ISO_UTC}) as "receivedAt"`,
+  'level',
+  'message',
+  'resource_id as "resourceId"',
+  'trace_id as "traceId"',
+  'span_id as "spanId"',
+  '"commit"',
+  'metadata',
+].join(', ');
+
+/** Collects parameter values and names their placeholders after those of the compiled expression. */
+class Params {
+  constructor(readonly values: unknown[]) {}
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+export function classifyPostgresError(err: unknown, timeoutMs: number, schema: string): StoreError {
+  if (err instanceof StoreError) return err;
+  switch (classifyPgError(err)) {
+    case 'timeout':
+      return new StoreError('postgres', 'timeout', `PostgreSQL did not answer within ${timeoutMs} ms`, { cause: err });
+    case 'rejected':
+      return new StoreError('postgres', 'rejected', `PostgreSQL refused the query: ${pgMessage(err)}`, { cause: err });
+    case 'unavailable':
+      return new StoreError('postgres', 'unavailable', 'PostgreSQL is not reachable', { cause: err });
+    case 'missing-table':
+      return new StoreError('postgres', 'failed', `PostgreSQL has no logs table in schema ${schema} (has the PostgreSQL sink run?)`, { cause: err });
+    default:
+      return new StoreError('postgres', 'failed', `PostgreSQL failed: ${pgMessage(err)}`, { cause: err });
+  }
+}
+
+export function createPostgresStore({ pool, schema }: PostgresStoreOptions): LogStore {
+  const logs = `${ident(schema)}.logs`;
+
+  /** One statement in a transaction of its own, bounded by statement_timeout and cancelled on abort. */
+  async function run<T>(call: StoreCall, text: string, values: unknown[]): Promise<T[]> {
+    if (call.signal.aborted) throw new StoreError('postgres', 'timeout', `PostgreSQL did not answer within ${call.timeoutMs} ms`);
+    try {
+      return (await pool.current().begin(async (tx: TransactionSql) => {
+        // `set local` takes no parameters; the value is an integer we computed.
+        await tx.unsafe(`set local statement_timeout = ${Math.max(1, Math.ceil(call.timeoutMs))}`);
+        const query = tx.unsafe(text, values as never[]);
+        const cancel = (): void => void query.cancel();
+        call.signal.addEventListener('abort', cancel, { once: true });
+        try {
+          return await query;
+        } finally {
+          call.signal.removeEventListener('abort', cancel);
+        }
+      })) as unknown as T[];
+    } catch (err) {
+      const failure = classifyPostgresError(err, call.timeoutMs, schema);
+      // A connection that died may poison the pool (pool.ts); a query PostgreSQL answered cannot.
+      if (failure.kind === 'unavailable') pool.recycle();
+      throw failure;
+    }
+  }
+
+  return {
+    name: 'postgres',
+
+    async search(request: StoreSearchRequest): Promise<LogEvent[]> {
+      const where = compileSql(request.ast, { firstParam: 1 });
+      const params = new Params([...where.values]);
+      const dir = request.order === 'asc' ? 'asc' : 'desc';
+      let text = `select ${EVENT_COLUMNS} from ${logs} where (${where.text})`;
+      if (request.after) {
+        // Row comparison in index order: one range of the ("timestamp", id) index per partition.
+        const op = dir === 'asc' ? '>' : '<';
+        text += ` and ("timestamp", id) ${op} (${params.add(new Date(request.after.ms).toISOString())}::timestamptz, ${params.add(request.after.id)}::uuid)`;
+      }
+      text += ` order by "timestamp" ${dir}, id ${dir} limit ${params.add(request.size)}`;
+      const rows = await run<StoredFields>(request, text, params.values);
+      return rows.map(toHit);
+    },
+
+    async histogram(request: StoreHistogramRequest): Promise<StoreBucket[]> {
+      const where = compileSql(request.ast, { firstParam: 1 });
+      const params = new Params([...where.values]);
+      // The same origin as Elasticsearch's fixed intervals: multiples of the interval since the epoch.
+      const bin = `date_bin(${params.add(`${request.intervalMs} milliseconds`)}::interval, "timestamp", timestamptz '1970-01-01T00:00:00Z')`;
+      const text = `select (extract(epoch from b) * 1000)::float8 as "startMs", n::float8 as count
+        from (select ${bin} as b, count(*) as n from ${logs} where (${where.text}) group by 1) h order by 1`;
+      return run<StoreBucket>(request, text, params.values);
+    },
+
+    async stats(ast: QueryNode, call: StoreCall): Promise<StoreStats> {
+      const where = compileSql(ast, { firstParam: 1 });
+      const [counted, newest] = await Promise.all([
+        run<{ count: number }>(call, `select count(*)::float8 as count from ${logs} where (${where.text})`, [...where.values]),
+        run<{ id: string; timestamp: string }>(
+          call,
+          `select id::text as id, to_char("timestamp" at time zone 'UTC', ${ISO_UTC}) as "timestamp" from ${logs} where (${where.text}) order by "timestamp" desc, id desc limit 1`,
+          [...where.values],
+        ),
+      ]);
+      const top = newest[0];
+      return { count: counted[0]?.count ?? 0, newest: top ? { id: top.id, timestamp: top.timestamp } : null };
+    },
+
+    async ping(timeoutMs: number): Promise<boolean> {
+      const controller = new AbortController();
+      let timer: NodeJS.Timeout | undefined;
+      // A server that accepts no connection makes postgres.js wait for its connect timeout: race it.
+      const expired = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => {
+          controller.abort();
+          resolve(false);
+        }, timeoutMs);
+      });
+      const probe = run(call(controller.signal, timeoutMs), 'select 1', []).then(
+        () => true,
+        () => false,
+      );
+      try {
+        return await Promise.race([probe, expired]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+
+    close: () => pool.end(),
+  };
+}
+
+const call = (signal: AbortSignal, timeoutMs: number): StoreCall => ({ signal, timeoutMs });
