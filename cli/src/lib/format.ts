@@ -16,7 +16,7 @@ const LEVEL_STYLE: Record<string, string> = {
 };
 
 export const paint = (text: string, sgr: string, colour: boolean): string => (colour ? `\x1b[${sgr}m${text}\x1b[0m` : text);
-export const dim = (text: string, colour: boolean): string => paint(text, '2', colour);
+const dim = (text: string, colour: boolean): string => paint(text, '2', colour);
 
 /** The level as a fixed-width, upper-case, coloured cell. */
 export function levelCell(level: string, colour: boolean): string {
@@ -55,8 +55,6 @@ export interface TableStyle {
   /** Width of the resourceId column; longer ids overflow it rather than being cut. */
   resourceWidth: number;
 }
-
-export const TABLE_HEADER = ['TIMESTAMP', 'LEVEL', 'RESOURCE', 'MESSAGE'] as const;
 
 /** Column width for a batch of events: the longest id, within sensible bounds. */
 export function resourceWidthFor(events: readonly LogEvent[], current = 8): number {

@@ -79,7 +79,7 @@ function innermostMessage(err: unknown): string {
   return typeof current.message === 'string' ? current.message : String(err);
 }
 
-export function unreachable(target: ServerTarget, err: unknown): CliError {
+function unreachable(target: ServerTarget, err: unknown): CliError {
   const code = networkCode(err);
   const reason = (code && NETWORK_REASONS[code]) ?? innermostMessage(err);
   return new CliError(

@@ -14,8 +14,6 @@ export class SseParser {
   private data: string[] = [];
   private id: string | undefined;
   private lastEventId: string | undefined;
-  /** The server's `retry:` in ms, if it sent one. */
-  retryMs: number | undefined;
 
   /** Feeds decoded text; returns the messages it completed. */
   push(chunk: string): SseMessage[] {
@@ -51,11 +49,8 @@ export class SseParser {
       case 'id':
         if (!value.includes('\0')) this.id = value;
         break;
-      case 'retry':
-        if (/^\d+$/.test(value)) this.retryMs = Number(value);
-        break;
       default:
-        break; // unknown fields are ignored, as the spec says
+        break; // `retry` (the tail has its own back-off) and unknown fields are ignored
     }
     return undefined;
   }

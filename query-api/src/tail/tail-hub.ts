@@ -126,7 +126,7 @@ export class TailHub {
     // Also interrupts a consumer still connecting to an unreachable broker; kafkajs may still be between
     // connection retries, which a shutdown does not wait out.
     await this.#consumer?.disconnect().catch(() => {});
-    await Promise.race([this.#loop, sleep(5000)]);
+    await Promise.race([this.#loop, sleep(5000, undefined, { ref: false })]);
     if (this.#joined) await this.#deleteGroup();
   }
 

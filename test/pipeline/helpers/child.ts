@@ -41,9 +41,17 @@ export interface SpawnOptions {
   setpriv?: string[];
 }
 
+/**
+ * The environment without what tap sets for its own test processes: NODE_OPTIONS loads tap's process
+ * tracker into every node started from a test (a second of start-up each), and nothing here is a test.
+ */
+function ownEnvironment(): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_OPTIONS' && !/^_?TAP/.test(name)));
+}
+
 export function spawnChild(argv: string[], options: SpawnOptions = {}): Child {
   const child: ChildProcess = spawn('setpriv', ['--pdeathsig', 'KILL', ...(options.setpriv ?? []), '--', ...argv], {
-    env: { ...process.env, ...options.env },
+    env: { ...ownEnvironment(), ...options.env },
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -67,7 +67,7 @@ export function startLoad(options: LoadOptions): { progress: LoadResult; done: P
     for (let i = from; i < to; i++) events.push(options.event(first + i));
     for (let attempt = 0; ; attempt++) {
       result.requests++;
-      const res = await fetch(`${options.url}/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events) });
+      const res = await fetch(`${options.url}/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events), signal: AbortSignal.timeout(60_000) });
       const body = (await res.json()) as { ids?: string[]; error?: { code: string; message: string; ids?: string[] } };
       if (res.status === 202) {
         body.ids!.forEach((id, k) => (result.ids[from + k] = id));

@@ -1,9 +1,9 @@
 // One private pipeline per test: the built gateway and sink processes (`node */dist/main.js`, run
 // `npm run build` first) on unique Kafka topics, consumer groups, PostgreSQL schema and Elasticsearch
-// index prefix, so tests of other engineers on the shared stack never meet them. Teardown kills the
+// index prefix, so tests of other engineers on the shared stack never meet them. Teardown stops the
 // processes, then deletes the topics, groups, schema, indices and index template.
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@elastic/elasticsearch';
 import { eventCodec, SCHEMA_FINGERPRINT_HEADER } from '@logpipe/schemas';
@@ -13,18 +13,24 @@ import type { Test } from 'tap';
 import { eventually, spawnChild, type Child } from './child.js';
 
 const script = (p: string) => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
-export const gatewayScript = script('ingest-gateway/dist/main.js');
-export const sinkScript = script('sinks/dist/main.js');
-/** Skip reason when the processes are not built. */
-export const notBuilt = existsSync(gatewayScript) && existsSync(sinkScript) ? false : 'build first: npm run build';
+const gatewayScript = script('ingest-gateway/dist/main.js');
+const sinkScript = script('sinks/dist/main.js');
+/**
+ * Skip reason when the processes are not built, or the sinks' build predates ELASTICSEARCH_INDEX_PREFIX:
+ * such a sink would ignore the run's prefix and write into the shared `logs` indices.
+ */
+export const notBuilt =
+  existsSync(gatewayScript) && existsSync(sinkScript) && readFileSync(script('sinks/dist/config.js'), 'utf8').includes('ELASTICSEARCH_INDEX_PREFIX')
+    ? false
+    : 'build first: npm run build';
 
-export const sharedKafka = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-export const sharedElasticsearch = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
-export const sharedPostgres = process.env.DATABASE_URL ?? 'postgres://logs:logs@127.0.0.1:5432/logs';
+const sharedKafka = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const sharedElasticsearch = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
+const sharedPostgres = process.env.DATABASE_URL ?? 'postgres://logs:logs@127.0.0.1:5432/logs';
 
 export type SinkKind = 'elasticsearch' | 'postgres';
 
-export interface RunNames {
+interface RunNames {
   topic: string;
   dlqTopic: string;
   groups: Record<SinkKind, string>;
@@ -33,7 +39,7 @@ export interface RunNames {
   indexPrefix: string;
 }
 
-export function runNames(): RunNames {
+function runNames(): RunNames {
   const id = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
   return {
     topic: `test-pipeline-${id}`,
@@ -65,8 +71,6 @@ export interface PipelineOptions {
   partitions?: number;
   elasticsearchUrl?: string;
   databaseUrl?: string;
-  /** Extra environment of every sink process. */
-  sinkEnv?: Record<string, string>;
 }
 
 export class Pipeline {
@@ -80,17 +84,19 @@ export class Pipeline {
   readonly sinks: SinkProcess[] = [];
   gatewayUrl = '';
   #gateway: Child | undefined;
-  readonly #sinkEnv: Record<string, string>;
 
   constructor(t: Test, options: PipelineOptions = {}) {
     this.partitions = options.partitions ?? 6;
     this.elasticsearchUrl = options.elasticsearchUrl ?? sharedElasticsearch;
     this.databaseUrl = options.databaseUrl ?? sharedPostgres;
-    this.#sinkEnv = options.sinkEnv ?? {};
     this.es = new Client({ node: this.elasticsearchUrl, requestTimeout: 60_000 });
     // Readers only; `idle_timeout` lets a pool survive its server's restart.
     this.sql = postgres(this.databaseUrl, { max: 2, idle_timeout: 5, connect_timeout: 5, onnotice: () => {} });
-    t.teardown(() => this.close());
+    t.teardown(async () => {
+      // What the processes said is what one needs to see when a test fails.
+      if (!t.passing()) for (const c of [...this.sinks, ...(this.#gateway ? [this.#gateway] : [])]) console.error(`--- output of pid ${c.pid}:\n${c.output().slice(-4000)}`);
+      await this.close();
+    });
   }
 
   /** Creates the topics (so gateway and sinks agree on the partition count) and starts the gateway. */
@@ -145,7 +151,6 @@ export class Pipeline {
         ELASTICSEARCH_URL: this.elasticsearchUrl,
         ELASTICSEARCH_INDEX_PREFIX: this.names.indexPrefix,
         LOG_LEVEL: 'info',
-        ...this.#sinkEnv,
       },
     });
     const line = (msg: string) => child.lines.find((l) => l.msg === msg);
@@ -178,6 +183,19 @@ export class Pipeline {
     });
     this.sinks.push(sink);
     return sink;
+  }
+
+  /** Warnings and errors the sink processes logged, by message, e.g. `sink-postgres: write failed ×3`. */
+  sinkWarnings(): string[] {
+    const counts = new Map<string, number>();
+    for (const s of this.sinks) {
+      for (const l of s.lines) {
+        if (Number(l.level) < 40) continue;
+        const key = `sink-${s.kind}: ${String(l.msg)}${l.code ? ` (${String(l.code)})` : ''}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+    }
+    return [...counts].map(([key, n]) => `${key} ×${n}`);
   }
 
   /** Ids in PostgreSQL, every row (so a duplicate shows twice). */
@@ -273,17 +291,33 @@ export class Pipeline {
   async close(): Promise<void> {
     // SIGTERM: a sink leaves its group, so the group can be deleted now rather than after its session timeout.
     await Promise.all([...this.sinks, ...(this.#gateway ? [this.#gateway] : [])].map((c) => c.stop('SIGTERM', 15_000)));
-    const admin = this.kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [this.names.topic, this.names.dlqTopic], timeout: 10_000 }).catch(() => {});
-    await admin.deleteGroups(Object.values(this.names.groups)).catch(() => {});
-    await admin.disconnect();
-    await this.sql.unsafe(`drop schema if exists "${this.names.schema}" cascade`).catch(() => {});
+    await attempt(`deleting topics ${this.names.topic}(.dlq) and groups`, async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      try {
+        await admin.deleteTopics({ topics: [this.names.topic, this.names.dlqTopic], timeout: 10_000 });
+        await admin.deleteGroups(Object.values(this.names.groups));
+      } finally {
+        await admin.disconnect();
+      }
+    });
+    await attempt(`dropping schema ${this.names.schema}`, () => this.sql.unsafe(`drop schema if exists "${this.names.schema}" cascade`));
+    await attempt(`deleting indices ${this.names.indexPrefix}-* and their template`, async () => {
+      // By name: a stock node refuses wildcard deletes.
+      const indices = Object.keys(await this.es.indices.get({ index: `${this.names.indexPrefix}-*`, ignore_unavailable: true, allow_no_indices: true }));
+      if (indices.length > 0) await this.es.indices.delete({ index: indices });
+      await this.es.indices.deleteIndexTemplate({ name: `logpipe-${this.names.indexPrefix}` }, { ignore: [404] });
+    });
     await this.sql.end({ timeout: 5 });
-    // Indices by name: a stock node refuses wildcard deletes.
-    const indices = await this.es.indices.get({ index: `${this.names.indexPrefix}-*`, ignore_unavailable: true, allow_no_indices: true }).catch(() => ({}));
-    if (Object.keys(indices).length > 0) await this.es.indices.delete({ index: Object.keys(indices) }).catch(() => {});
-    await this.es.indices.deleteIndexTemplate({ name: `logpipe-${this.names.indexPrefix}` }, { ignore: [404] }).catch(() => {});
     await this.es.close();
+  }
+}
+
+/** A cleanup step that must not stop the others; a failure is said on stderr (it leaves something behind). */
+async function attempt(what: string, step: () => Promise<unknown>): Promise<void> {
+  try {
+    await step();
+  } catch (err) {
+    console.error(`pipeline test cleanup: ${what} failed: ${(err as Error).message}`);
   }
 }

@@ -4,7 +4,7 @@ import type { Test } from 'tap';
 import { eventually } from './child.js';
 import type { Pipeline, SinkProcess } from './pipeline.js';
 
-export interface IdComparison {
+interface IdComparison {
   /** Rows or documents read back. */
   stored: number;
   distinct: number;
@@ -16,7 +16,7 @@ export interface IdComparison {
   examples: { missing: string[]; unexpected: string[] };
 }
 
-export function compareIds(expected: ReadonlySet<string>, stored: readonly string[]): IdComparison {
+function compareIds(expected: ReadonlySet<string>, stored: readonly string[]): IdComparison {
   const seen = new Set<string>();
   let doubled = 0;
   for (const id of stored) {
@@ -63,6 +63,8 @@ export async function expectStores(
   const es = compareIds(expected.elasticsearch, await p.esIds());
   t.same({ missing: es.missing, unexpected: es.unexpected, doubled: es.doubled }, { missing: 0, unexpected: 0, doubled: 0 }, `Elasticsearch holds exactly the ${expected.elasticsearch.size} ids: ${summary(es)}`);
   t.equal(es.stored, es.distinct, 'Elasticsearch: the document count equals the distinct id count');
+  const warnings = p.sinkWarnings();
+  if (warnings.length > 0) t.comment(`the sinks logged:\n${warnings.join('\n')}`);
 }
 
 async function lag(s: SinkProcess): Promise<number | undefined> {
