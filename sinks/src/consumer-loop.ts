@@ -19,7 +19,7 @@
 // (fetch minBytes), so a quiet topic gives small, prompt batches and a busy one full batches. Records are
 // not accumulated across fetches: kafkajs fetches the next records only after the previous ones were
 // resolved, and resolving before the store confirmed would need a second, shadow offset bookkeeping.
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { backoffDelayMs } from './backoff.js';
 import type { SinkConfig } from './config.js';
@@ -116,7 +116,9 @@ export class ConsumerLoop {
       maxBytes: Math.max(10 * MiB, c.maxBatchBytes * c.partitionsConcurrency),
       allowAutoTopicCreation: false,
     });
-    this.#producer = this.#kafka.producer({ allowAutoTopicCreation: false, idempotent: false });
+    // Named, so kafkajs does not warn at every start that its default changed in v2: dead letters keep the
+    // original key, and any stable partitioner of it will do.
+    this.#producer = this.#kafka.producer({ allowAutoTopicCreation: false, idempotent: false, createPartitioner: Partitioners.DefaultPartitioner });
     this.#deadLetters = new DeadLetterPublisher(this.#producer, c.dlqTopic, options.sinkName, c.kafkaRequestTimeoutMs);
     this.#listen();
   }

@@ -4,7 +4,7 @@
 import t from 'tap';
 import { eventually } from './helpers/child.js';
 import { makeEvent, startLoad } from './helpers/load.js';
-import { notBuilt, Pipeline, type SinkKind, type SinkProcess } from './helpers/pipeline.js';
+import { Pipeline, type SinkKind, type SinkProcess } from './helpers/pipeline.js';
 import { expectStores } from './helpers/verify.js';
 
 const EVENTS = 100_000;
@@ -17,7 +17,7 @@ const sorted = (xs: number[] | undefined) => [...(xs ?? [])].sort((a, b) => a - 
 
 t.setTimeout(300_000);
 
-t.test('two processes per sink share the partitions; one killed mid-load, the other finishes', { skip: notBuilt }, async (t) => {
+t.test('two processes per sink share the partitions; one killed mid-load, the other finishes', async (t) => {
   const p = new Pipeline(t, { partitions: PARTITIONS });
   await p.start();
   const procs: Record<SinkKind, SinkProcess[]> = {

@@ -6,7 +6,7 @@
 import t, { type Test } from 'tap';
 import { eventually, sleep } from './helpers/child.js';
 import { makeEvent, startLoad, type LoadResult } from './helpers/load.js';
-import { notBuilt, Pipeline, type SinkKind } from './helpers/pipeline.js';
+import { Pipeline, type SinkKind } from './helpers/pipeline.js';
 import { startPrivateElasticsearch, startPrivatePostgres, type PrivateStore } from './helpers/private-stores.js';
 import { expectStores } from './helpers/verify.js';
 
@@ -63,7 +63,7 @@ async function outage(t: Test, p: Pipeline, stopped: SinkKind, store: PrivateSto
   for (const s of p.sinks) t.equal(s.exit, undefined, `sink-${s.kind} is the same process throughout`);
 }
 
-t.test('a store stopped for a minute during load', { skip: notBuilt }, async (t) => {
+t.test('a store stopped for a minute during load', async (t) => {
   const [es, pg] = await Promise.all([startPrivateElasticsearch(t), startPrivatePostgres(t)]);
   const p = new Pipeline(t, { elasticsearchUrl: es.url, databaseUrl: pg.url });
   await p.start();

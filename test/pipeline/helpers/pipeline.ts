@@ -15,14 +15,11 @@ import { eventually, spawnChild, type Child } from './child.js';
 const script = (p: string) => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
 const gatewayScript = script('ingest-gateway/dist/main.js');
 const sinkScript = script('sinks/dist/main.js');
-/**
- * Skip reason when the processes are not built, or the sinks' build predates ELASTICSEARCH_INDEX_PREFIX:
- * such a sink would ignore the run's prefix and write into the shared `logs` indices.
- */
-export const notBuilt =
-  existsSync(gatewayScript) && existsSync(sinkScript) && readFileSync(script('sinks/dist/config.js'), 'utf8').includes('ELASTICSEARCH_INDEX_PREFIX')
-    ? false
-    : 'build first: npm run build';
+// A missing or stale build (one that predates ELASTICSEARCH_INDEX_PREFIX would ignore the run's prefix and
+// write into the shared `logs` indices) fails every pipeline test rather than skipping it.
+if (!(existsSync(gatewayScript) && existsSync(sinkScript) && readFileSync(script('sinks/dist/config.js'), 'utf8').includes('ELASTICSEARCH_INDEX_PREFIX'))) {
+  throw new Error('test/pipeline needs the current build of the gateway and sinks: run npm run build first');
+}
 
 const sharedKafka = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const sharedElasticsearch = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';

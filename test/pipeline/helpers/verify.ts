@@ -64,7 +64,7 @@ export async function expectStores(
   t.same({ missing: es.missing, unexpected: es.unexpected, doubled: es.doubled }, { missing: 0, unexpected: 0, doubled: 0 }, `Elasticsearch holds exactly the ${expected.elasticsearch.size} ids: ${summary(es)}`);
   t.equal(es.stored, es.distinct, 'Elasticsearch: the document count equals the distinct id count');
   const warnings = p.sinkWarnings();
-  if (warnings.length > 0) t.comment(`the sinks logged:\n${warnings.join('\n')}`);
+  if (warnings.length > 0) t.comment(`the sinks logged so far:\n${warnings.join('\n')}`);
 }
 
 async function lag(s: SinkProcess): Promise<number | undefined> {
