@@ -97,7 +97,7 @@ export class KafkaSink implements EventSink {
     await admin.connect();
     try {
       // createTopics answers false when the topic already exists (another gateway may race us).
-      const created = await admin.createTopics({ topics: [{ topic, numPartitions: topicPartitions }], waitForLeaders: true });
+      const created = await createTopicRetrying(() => admin.createTopics({ topics: [{ topic, numPartitions: topicPartitions }], waitForLeaders: true }));
       if (created) {
         this.#logger.info({ topic, partitions: topicPartitions }, 'created topic');
         return;
@@ -179,5 +179,22 @@ export class KafkaSink implements EventSink {
 
   async close(): Promise<void> {
     await Promise.allSettled([this.#producer.disconnect(), this.#probeAdmin?.disconnect()]);
+  }
+}
+
+/**
+ * Right after a create, a KRaft broker may still answer "does not host this topic-partition" to the
+ * metadata request that waits for leaders (a retriable error): retried for a bounded time, so a gateway
+ * starting on a fresh cluster, or racing a sink that creates the topic, does not fail its start.
+ */
+async function createTopicRetrying(create: () => Promise<boolean>, deadlineMs = 30_000): Promise<boolean> {
+  const deadline = Date.now() + deadlineMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await create();
+    } catch (err) {
+      if (!(err as { retriable?: boolean }).retriable || Date.now() >= deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 200 * attempt)));
+    }
   }
 }

@@ -36,20 +36,36 @@ export interface TopicSpec {
   numPartitions: number;
 }
 
+/** How long ensureTopics keeps retrying errors the broker calls retriable (a topic it is still creating). */
+const ENSURE_TOPICS_DEADLINE_MS = 30_000;
+
 /**
  * Creates the topics that are missing. The broker does not auto-create topics (the stack turns it off),
  * and a sink may start before the gateway created the logs topic; an existing topic keeps its settings.
+ * Right after a create, a KRaft broker may still answer "does not host this topic-partition" to the
+ * metadata request that waits for leaders; that error is retriable, so it is retried until the deadline
+ * rather than failing the start of a sink on a fresh cluster.
  */
 export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], logger: Logger): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
+  const deadline = Date.now() + ENSURE_TOPICS_DEADLINE_MS;
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t.topic));
-    if (missing.length === 0) return;
-    // createTopics answers false when another process created them first; either way they exist now.
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
-    logger.info({ topics: missing }, 'ensured topics');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = topics.filter((t) => !existing.has(t.topic));
+        if (missing.length === 0) return;
+        // createTopics answers false when another process created them first; either way they exist now.
+        await admin.createTopics({ topics: missing, waitForLeaders: true });
+        logger.info({ topics: missing }, 'ensured topics');
+        return;
+      } catch (err) {
+        if (!(err as { retriable?: boolean }).retriable || Date.now() >= deadline) throw err;
+        logger.warn({ err, attempt }, 'topics not ready yet; retrying');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 200 * attempt)));
+      }
+    }
   } finally {
     await admin.disconnect();
   }
