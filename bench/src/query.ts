@@ -219,7 +219,7 @@ async function main(): Promise<void> {
         `select id::text as id, to_char("timestamp" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "timestamp",
                 to_char(received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "receivedAt", level, message,
                 resource_id as "resourceId", trace_id as "traceId", span_id as "spanId", "commit", metadata
-         from "${schema}".logs where (${where.text}) order by "timestamp" desc, id desc limit ${LIMIT + 1}`,
+         from "${schema}".logs as l where (${where.text}) order by l."timestamp" desc, l.id desc limit ${LIMIT + 1}`,
         where.values as never[],
       );
       return Math.min(LIMIT, rows.length);
