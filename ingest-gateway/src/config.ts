@@ -1,6 +1,7 @@
 // The gateway's settings, parsed from the environment once at start-up (design contract, section 3).
 // Every bad variable is named in one error, so a misconfigured deployment is fixed in one go.
 // This is the only module that reads process.env.
+import { EnvReader, InvalidConfigError, type Env, type IntSpec } from '@logpipe/runtime';
 import { LIMITS } from '@logpipe/schemas';
 
 export interface GatewayConfig {
@@ -36,17 +37,7 @@ export interface GatewayConfig {
   logLevel: string;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 const MiB = 1024 * 1024;
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-interface IntSpec {
-  env: string;
-  fallback: number;
-  min: number;
-  max: number;
-}
 
 // One row per integer setting: variable, default, bounds. Defaults work against the local stack.
 const INTEGERS = {
@@ -86,58 +77,19 @@ export const CONFIG_VARIABLES: readonly string[] = [
   ...Object.values(INTEGERS).map((spec) => spec.env),
 ];
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-function parseInteger(env: Env, spec: IntSpec, problems: string[]): number {
-  const raw = env[spec.env]?.trim();
-  if (raw === undefined || raw === '') return spec.fallback;
-  // Number('1e3') and Number('0x10') are accepted by JS but surprise operators; only plain digits pass.
-  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < spec.min || value > spec.max) {
-    problems.push(`${spec.env}=${JSON.stringify(raw)}: expected an integer from ${spec.min} to ${spec.max}`);
-    return spec.fallback;
-  }
-  return value;
-}
-
-function parseBrokers(env: Env, problems: string[]): string[] {
-  const raw = env.KAFKA_BROKERS?.trim() || '127.0.0.1:9092';
-  const brokers = raw.split(',').map((b) => b.trim());
-  for (const broker of brokers) {
-    const port = Number(broker.slice(broker.lastIndexOf(':') + 1));
-    if (!/^[\w.-]+:\d+$/.test(broker) || port < 1 || port > 65535) {
-      problems.push(`KAFKA_BROKERS=${JSON.stringify(raw)}: "${broker}" is not host:port`);
-    }
-  }
-  return brokers;
-}
-
-function parseName(env: Env, name: string, fallback: string, pattern: RegExp, what: string, problems: string[]): string {
-  const value = env[name]?.trim() || fallback;
-  if (!pattern.test(value)) problems.push(`${name}=${JSON.stringify(value)}: expected ${what}`);
-  return value;
-}
+export class ConfigError extends InvalidConfigError {}
 
 /** Parses and validates the gateway's settings; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Env = process.env): GatewayConfig {
-  const problems: string[] = [];
-  const ints = Object.fromEntries(
-    Object.entries(INTEGERS).map(([key, spec]) => [key, parseInteger(env, spec, problems)]),
-  ) as Record<keyof typeof INTEGERS, number>;
+  const read = new EnvReader(env);
   const config: GatewayConfig = {
-    ...ints,
-    host: parseName(env, 'HOST', '127.0.0.1', /^[\w.:-]+$/, 'a host name or IP address', problems),
-    kafkaBrokers: parseBrokers(env, problems),
-    kafkaClientId: parseName(env, 'KAFKA_CLIENT_ID', 'logpipe-ingest-gateway', /^[\w.-]{1,255}$/, 'letters, digits, ".", "_" or "-"', problems),
-    // Kafka's own rule for topic names.
-    topic: parseName(env, 'LOGS_TOPIC', 'logs.v1', /^[a-zA-Z0-9._-]{1,249}$/, 'a Kafka topic name ([a-zA-Z0-9._-], at most 249)', problems),
-    logLevel: parseName(env, 'LOG_LEVEL', 'info', new RegExp(`^(${LOG_LEVELS.join('|')})$`), LOG_LEVELS.join(', '), problems),
+    ...read.ints(INTEGERS),
+    host: read.host('HOST'),
+    kafkaBrokers: read.kafkaBrokers(),
+    kafkaClientId: read.kafkaClientId('logpipe-ingest-gateway'),
+    topic: read.kafkaTopic('LOGS_TOPIC', 'logs.v1'),
+    logLevel: read.logLevel(),
   };
-  if (problems.length > 0) throw new ConfigError(problems);
+  read.throwIfInvalid(ConfigError);
   return config;
 }

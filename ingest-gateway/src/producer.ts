@@ -1,6 +1,7 @@
 // The Kafka side of the gateway: one kafkajs producer writing records to the logs topic, an admin
 // client that creates the topic at start and answers readiness probes. No business rules here.
-import { Kafka, logLevel, type Admin, type ISocketFactory, type LogEntry, type Producer } from 'kafkajs';
+import { createMissingTopics, kafkaLogCreator } from '@logpipe/runtime';
+import { Kafka, logLevel, type Admin, type ISocketFactory, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import type { EventSink } from './event-sink.js';
@@ -21,20 +22,6 @@ export interface KafkaSinkOptions {
 
 // A successful produce this recent proves the broker reachable without probing it again.
 const RECENT_SEND_MS = 5000;
-
-function kafkaLogger(logger: Logger) {
-  const child = logger.child({ component: 'kafkajs' });
-  return () =>
-    ({ namespace, level, log }: LogEntry) => {
-      // kafkajs's entries carry broker addresses and error details, never record payloads.
-      const { message, timestamp: _timestamp, logger: _name, ...details } = log;
-      const entry = { namespace, ...details };
-      if (level === logLevel.ERROR) child.error(entry, message);
-      else if (level === logLevel.WARN) child.warn(entry, message);
-      else if (level === logLevel.INFO) child.info(entry, message);
-      else child.debug(entry, message);
-    };
-}
 
 export class KafkaSink implements EventSink {
   readonly #config: KafkaSinkConfig;
@@ -59,7 +46,7 @@ export class KafkaSink implements EventSink {
       // Also bounds connecting and metadata requests, so an absent broker fails start() in seconds.
       retry: { retries: config.kafkaRetries },
       logLevel: logLevel.WARN,
-      logCreator: kafkaLogger(logger),
+      logCreator: kafkaLogCreator(logger),
       ...(socketFactory === undefined ? {} : { socketFactory }),
     });
     this.#producer = this.#kafka.producer({
@@ -96,9 +83,8 @@ export class KafkaSink implements EventSink {
     const admin = this.#kafka.admin();
     await admin.connect();
     try {
-      // createTopics answers false when the topic already exists (another gateway may race us).
-      const created = await createTopicRetrying(() => admin.createTopics({ topics: [{ topic, numPartitions: topicPartitions }], waitForLeaders: true }));
-      if (created) {
+      const created = await createMissingTopics(admin, [{ topic, numPartitions: topicPartitions }], this.#logger);
+      if (created.length > 0) {
         this.#logger.info({ topic, partitions: topicPartitions }, 'created topic');
         return;
       }
@@ -179,22 +165,5 @@ export class KafkaSink implements EventSink {
 
   async close(): Promise<void> {
     await Promise.allSettled([this.#producer.disconnect(), this.#probeAdmin?.disconnect()]);
-  }
-}
-
-/**
- * Right after a create, a KRaft broker may still answer "does not host this topic-partition" to the
- * metadata request that waits for leaders (a retriable error): retried for a bounded time, so a gateway
- * starting on a fresh cluster, or racing a sink that creates the topic, does not fail its start.
- */
-async function createTopicRetrying(create: () => Promise<boolean>, deadlineMs = 30_000): Promise<boolean> {
-  const deadline = Date.now() + deadlineMs;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await create();
-    } catch (err) {
-      if (!(err as { retriable?: boolean }).retriable || Date.now() >= deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 200 * attempt)));
-    }
   }
 }

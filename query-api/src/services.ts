@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@elastic/elasticsearch';
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { createKafka, PgPool } from '@logpipe/runtime';
 import type { Logger } from 'pino';
 import postgres from 'postgres';
 import type { AppDeps } from './app.js';
@@ -14,7 +14,6 @@ import { KeyStore } from './access/key-store.js';
 import type { QueryApiConfig } from './config.js';
 import type { QueryApiMetrics } from './metrics.js';
 import { migrate } from './postgres/migrations.js';
-import { PgPool } from './postgres/pool.js';
 import { createLagReader } from './stats/lag.js';
 import { createElasticsearchStore } from './stores/elasticsearch-store.js';
 import { createPostgresStore } from './stores/postgres-store.js';
@@ -42,19 +41,6 @@ export interface Services {
   close(): Promise<void>;
 }
 
-function kafkaLogger(logger: Logger) {
-  const child = logger.child({ component: 'kafkajs' });
-  return () =>
-    ({ namespace, level, log }: LogEntry) => {
-      // kafkajs's entries carry broker addresses and error details, never record payloads.
-      const { message, timestamp: _timestamp, logger: _name, ...details } = log;
-      const entry = { namespace, ...details };
-      if (level === logLevel.ERROR) child.error(entry, message);
-      else if (level === logLevel.WARN) child.warn(entry, message);
-      else child.info(entry, message);
-    };
-}
-
 export function createServices(options: ServicesOptions): Services {
   const { config, logger, metrics } = options;
   const now = options.now ?? Date.now;
@@ -69,21 +55,15 @@ export function createServices(options: ServicesOptions): Services {
     // Seconds before reconnecting after failed attempts; postgres.js's default grows to 20 s.
     backoff: (attempts: number) => Math.min(0.1 * 2 ** attempts, 2) * (0.5 + Math.random() / 2),
   };
-  const pool = new PgPool(postgres(config.databaseUrl, pgOptions), () => postgres(config.databaseUrl, pgOptions));
+  // A store answering "unavailable" is asked again by every search: replace the pool at most once a second.
+  const pool = new PgPool(postgres(config.databaseUrl, pgOptions), () => postgres(config.databaseUrl, pgOptions), { minRecycleIntervalMs: 1000 });
   const stores = {
     elasticsearch: createElasticsearchStore({ client: es, alias: config.elasticsearchAlias }),
     postgres: createPostgresStore({ pool, schema: config.postgresSchema }),
   };
   const keys = new KeyStore(pool, config.postgresSchema);
   const authenticator = new Authenticator({ lookup: (hash) => keys.findByHash(hash), timeoutMs: config.authTimeoutMs, logger, configuredAdminKey: config.adminKey });
-  const kafka = new Kafka({
-    clientId: config.kafkaClientId,
-    brokers: config.kafkaBrokers,
-    connectionTimeout: config.kafkaConnectionTimeoutMs,
-    requestTimeout: config.kafkaRequestTimeoutMs,
-    logLevel: logLevel.WARN,
-    logCreator: kafkaLogger(logger),
-  });
+  const kafka = createKafka(config, logger);
   const tail = new TailHub({ kafka, topic: config.topic, groupId: tailGroupId(config.tailGroupPrefix), logger, metrics });
   const lag = createLagReader(kafka.admin(), config.topic, config.lagGroups);
 

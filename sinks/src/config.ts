@@ -1,6 +1,7 @@
 // The sinks' settings, parsed from the environment once at start-up (design contract, section 3).
 // Every bad variable is named in one error, so a misconfigured deployment is fixed in one go.
 // This is the only module of the sinks that reads process.env.
+import { EnvReader, InvalidConfigError, KAFKA_NAME, KAFKA_NAME_RULE, type Env, type IntSpec } from '@logpipe/runtime';
 
 export const SINK_NAMES = ['postgres', 'elasticsearch'] as const;
 export type SinkName = (typeof SINK_NAMES)[number];
@@ -55,18 +56,8 @@ export interface SinkConfig {
   logLevel: string;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 const MiB = 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-interface IntSpec {
-  env: string;
-  fallback: number;
-  min: number;
-  max: number;
-}
 
 // One row per integer setting: variable, default, bounds. Defaults work against the local stack.
 const INTEGERS = {
@@ -111,99 +102,48 @@ export const CONFIG_VARIABLES: readonly string[] = [
   ...Object.values(INTEGERS).map((spec) => spec.env),
 ];
 
-export class ConfigError extends Error {
+export class ConfigError extends InvalidConfigError {
   readonly code = 'SINK_CONFIG_INVALID';
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
 }
 
-function parseInteger(env: Env, spec: IntSpec, problems: string[]): number {
-  const raw = env[spec.env]?.trim();
-  if (raw === undefined || raw === '') return spec.fallback;
-  // Number('1e3') and Number('0x10') are accepted by JS but surprise operators; only plain digits pass.
-  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < spec.min || value > spec.max) {
-    problems.push(`${spec.env}=${JSON.stringify(raw)}: expected an integer from ${spec.min} to ${spec.max}`);
-    return spec.fallback;
-  }
-  return value;
-}
-
-function parseBrokers(env: Env, problems: string[]): string[] {
-  const raw = env.KAFKA_BROKERS?.trim() || '127.0.0.1:9092';
-  const brokers = raw.split(',').map((b) => b.trim());
-  for (const broker of brokers) {
-    const port = Number(broker.slice(broker.lastIndexOf(':') + 1));
-    if (!/^[\w.-]+:\d+$/.test(broker) || port < 1 || port > 65535) {
-      problems.push(`KAFKA_BROKERS=${JSON.stringify(raw)}: "${broker}" is not host:port`);
-    }
-  }
-  return brokers;
-}
-
-function parseName(env: Env, name: string, fallback: string, pattern: RegExp, what: string, problems: string[]): string {
-  const value = env[name]?.trim() || fallback;
-  if (!pattern.test(value)) problems.push(`${name}=${JSON.stringify(value)}: expected ${what}`);
-  return value;
-}
-
-function parseUrl(env: Env, name: string, fallback: string, protocols: string[], problems: string[]): string {
-  const value = env[name]?.trim() || fallback;
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    // reported below
-  }
-  // The value itself may hold a password: name the variable and the rule, never echo it.
-  if (!url || !protocols.includes(url.protocol)) problems.push(`${name}: expected a ${protocols.join(' or ')}// URL`);
-  return value;
-}
-
-function parseSink(env: Env, problems: string[]): SinkName {
+function parseSink(env: Env, read: EnvReader): SinkName {
   const raw = env.SINK?.trim().toLowerCase();
   if (raw !== undefined && (SINK_NAMES as readonly string[]).includes(raw)) return raw as SinkName;
   // No default on purpose: a process that silently joined the wrong consumer group would starve the other store.
-  problems.push(`SINK=${JSON.stringify(env.SINK ?? '')}: required, one of ${SINK_NAMES.join(', ')}`);
+  read.problem(`SINK=${JSON.stringify(env.SINK ?? '')}: required, one of ${SINK_NAMES.join(', ')}`);
   return 'postgres';
 }
 
-const KAFKA_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
-
 /** Parses and validates the sinks' settings; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Env = process.env): SinkConfig {
-  const problems: string[] = [];
-  const ints = Object.fromEntries(
-    Object.entries(INTEGERS).map(([key, spec]) => [key, parseInteger(env, spec, problems)]),
-  ) as Record<keyof typeof INTEGERS, number>;
-  const sink = parseSink(env, problems);
+  const read = new EnvReader(env);
+  const ints = read.ints(INTEGERS);
+  const sink = parseSink(env, read);
   const config: SinkConfig = {
     ...ints,
     sink,
-    groupId: parseName(env, 'SINK_GROUP_ID', `sink-${sink}`, /^[\w.-]{1,255}$/, 'letters, digits, ".", "_" or "-"', problems),
-    host: parseName(env, 'SINK_HOST', '127.0.0.1', /^[\w.:-]+$/, 'a host name or IP address', problems),
-    port: parseInteger(env, { env: 'SINK_PORT', fallback: DEFAULT_PORTS[sink], min: 0, max: 65535 }, problems),
-    kafkaBrokers: parseBrokers(env, problems),
-    kafkaClientId: parseName(env, 'KAFKA_CLIENT_ID', `logpipe-sink-${sink}`, /^[\w.-]{1,255}$/, 'letters, digits, ".", "_" or "-"', problems),
-    topic: parseName(env, 'LOGS_TOPIC', 'logs.v1', KAFKA_NAME, 'a Kafka topic name ([a-zA-Z0-9._-], at most 249)', problems),
-    dlqTopic: parseName(env, 'DLQ_TOPIC', 'logs.v1.dlq', KAFKA_NAME, 'a Kafka topic name ([a-zA-Z0-9._-], at most 249)', problems),
-    databaseUrl: parseUrl(env, 'DATABASE_URL', 'postgres://logs:logs@127.0.0.1:5432/logs', ['postgres:', 'postgresql:'], problems),
-    postgresSchema: parseName(env, 'PG_SCHEMA', 'public', /^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL schema name', problems),
-    postgresDedupeScope: parseName(env, 'PG_DEDUPE_SCOPE', 'day', /^(day|table)$/, 'day or table', problems) as 'day' | 'table',
-    elasticsearchUrl: parseUrl(env, 'ELASTICSEARCH_URL', 'http://127.0.0.1:9200', ['http:', 'https:'], problems),
+    groupId: read.string('SINK_GROUP_ID', `sink-${sink}`, KAFKA_NAME, KAFKA_NAME_RULE),
+    host: read.host('SINK_HOST'),
+    port: read.int({ env: 'SINK_PORT', fallback: DEFAULT_PORTS[sink], min: 0, max: 65535 }),
+    kafkaBrokers: read.kafkaBrokers(),
+    kafkaClientId: read.kafkaClientId(`logpipe-sink-${sink}`),
+    topic: read.kafkaTopic('LOGS_TOPIC', 'logs.v1'),
+    dlqTopic: read.kafkaTopic('DLQ_TOPIC', 'logs.v1.dlq'),
+    databaseUrl: read.databaseUrl(),
+    postgresSchema: read.postgresSchema(),
+    postgresDedupeScope: read.oneOf('PG_DEDUPE_SCOPE', 'day', ['day', 'table'], 'day or table'),
+    elasticsearchUrl: read.elasticsearchUrl(),
     // The Elasticsearch sink's own name rule (elasticsearch/options.ts): safe in a URL and in an index pattern.
-    elasticsearchIndexPrefix: parseName(env, 'ELASTICSEARCH_INDEX_PREFIX', 'logs', /^[a-z0-9][a-z0-9._-]{0,99}$/, 'lower-case letters, digits, ".", "_" or "-", not starting with "." "_" or "-"', problems),
-    logLevel: parseName(env, 'LOG_LEVEL', 'info', new RegExp(`^(${LOG_LEVELS.join('|')})$`), LOG_LEVELS.join(', '), problems),
+    elasticsearchIndexPrefix: read.string('ELASTICSEARCH_INDEX_PREFIX', 'logs', /^[a-z0-9][a-z0-9._-]{0,99}$/, 'lower-case letters, digits, ".", "_" or "-", not starting with "." "_" or "-"'),
+    logLevel: read.logLevel(),
   };
-  if (config.topic === config.dlqTopic) problems.push(`DLQ_TOPIC=${JSON.stringify(config.dlqTopic)}: must differ from LOGS_TOPIC`);
+  if (config.topic === config.dlqTopic) read.problem(`DLQ_TOPIC=${JSON.stringify(config.dlqTopic)}: must differ from LOGS_TOPIC`);
   if (config.retryMaxMs < config.retryInitialMs) {
-    problems.push(`SINK_RETRY_MAX_MS=${config.retryMaxMs}: must be at least SINK_RETRY_INITIAL_MS (${config.retryInitialMs})`);
+    read.problem(`SINK_RETRY_MAX_MS=${config.retryMaxMs}: must be at least SINK_RETRY_INITIAL_MS (${config.retryInitialMs})`);
   }
   if (config.kafkaHeartbeatIntervalMs * 3 > config.kafkaSessionTimeoutMs) {
-    problems.push(`KAFKA_HEARTBEAT_INTERVAL_MS=${config.kafkaHeartbeatIntervalMs}: must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${config.kafkaSessionTimeoutMs})`);
+    read.problem(`KAFKA_HEARTBEAT_INTERVAL_MS=${config.kafkaHeartbeatIntervalMs}: must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${config.kafkaSessionTimeoutMs})`);
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  read.throwIfInvalid(ConfigError);
   return config;
 }

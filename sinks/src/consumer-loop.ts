@@ -19,6 +19,7 @@
 // (fetch minBytes), so a quiet topic gives small, prompt batches and a busy one full batches. Records are
 // not accumulated across fetches: kafkajs fetches the next records only after the previous ones were
 // resolved, and resolving before the store confirmed would need a second, shadow offset bookkeeping.
+import { createMissingTopics } from '@logpipe/runtime';
 import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { backoffDelayMs } from './backoff.js';
@@ -27,7 +28,6 @@ import type { Sink, SinkBatch, SinkRecord, WriteResult } from './contract.js';
 import { DeadLetterPublisher, type DeadLetter } from './dead-letter.js';
 import { decodeMessage, type EventDecoder } from './decode.js';
 import { SinkError } from './errors.js';
-import { ensureTopics } from './kafka-client.js';
 import type { SinkMetrics } from './metrics.js';
 import { sliceBySize } from './slice.js';
 
@@ -128,17 +128,27 @@ export class ConsumerLoop {
     return this.#joined && !this.#stopping;
   }
 
+  /** The broker does not auto-create topics, and a sink may start before the gateway created the logs topic. */
+  async #ensureTopics(): Promise<void> {
+    const c = this.#config;
+    const admin = this.#kafka.admin();
+    await admin.connect();
+    try {
+      const topics = [
+        { topic: c.topic, numPartitions: c.topicPartitions },
+        { topic: c.dlqTopic, numPartitions: c.dlqTopicPartitions },
+      ];
+      const missing = await createMissingTopics(admin, topics, this.#logger);
+      if (missing.length > 0) this.#logger.info({ topics: missing }, 'ensured topics');
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Creates missing topics, connects, joins the group; resolves once the first assignment is known. */
   async start(): Promise<void> {
     const c = this.#config;
-    await ensureTopics(
-      this.#kafka,
-      [
-        { topic: c.topic, numPartitions: c.topicPartitions },
-        { topic: c.dlqTopic, numPartitions: c.dlqTopicPartitions },
-      ],
-      this.#logger,
-    );
+    await this.#ensureTopics();
     await this.#producer.connect();
     await this.#consumer.connect();
     // A new group starts at the beginning of the topic: every event already in Kafka reaches the store.

@@ -5,5 +5,5 @@ export { DEAD_LETTER_HEADERS } from './dead-letter.js';
 export { ERRORS, SinkError, type ErrorCode } from './errors.js';
 export { buildPostgresSink, type PostgresSink, type PostgresSinkOptions } from './postgres/index.js';
 export { buildElasticsearchSink, type ElasticsearchSink, type ElasticsearchSinkOptions } from './elasticsearch/index.js';
-export { createKafka } from './kafka-client.js';
+export { createKafka } from '@logpipe/runtime';
 export { createSinkMetrics, type SinkMetrics } from './metrics.js';

@@ -3,7 +3,7 @@
 // processes can neither both create "the first" admin nor revoke the last two admins at once.
 import { randomUUID } from 'node:crypto';
 import type { Sql, TransactionSql } from 'postgres';
-import type { PgPool } from '../postgres/pool.js';
+import type { PgPool } from '@logpipe/runtime';
 import { lockKey } from '../postgres/sql-names.js';
 import { generateKey, hashKey, shownPrefix, type Role } from './keys.js';
 

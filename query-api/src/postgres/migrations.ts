@@ -2,12 +2,11 @@
 // `logs` (PG_SCHEMA) but tracked in a table of their own, so neither package's versions collide with the
 // other's. Several processes may start together: one transaction under an advisory lock applies them.
 // A migration is never edited once released; a change is a new entry.
+import { applyMigrations, ident, type NumberedMigration } from '@logpipe/runtime';
 import type { Sql } from 'postgres';
-import { ident, lockKey } from './sql-names.js';
+import { lockKey } from './sql-names.js';
 
-export interface Migration {
-  version: number;
-  name: string;
+export interface Migration extends NumberedMigration {
   sql: (schema: string) => string;
 }
 
@@ -38,20 +37,7 @@ export async function migrate(sql: Sql, schema: string, migrations: readonly Mig
   return sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(${lockKey('migrations', schema)})`;
     await tx.unsafe(`create schema if not exists ${s}`);
-    await tx.unsafe(`
-      create table if not exists ${s}.query_api_migrations (
-        version integer primary key,
-        name text not null,
-        applied_at timestamptz not null default now()
-      )`);
-    const done = new Set((await tx<{ version: number }[]>`select version from ${tx(schema)}.query_api_migrations`).map((r) => r.version));
-    const applied: number[] = [];
-    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (done.has(m.version)) continue;
-      await tx.unsafe(m.sql(s));
-      await tx`insert into ${tx(schema)}.query_api_migrations (version, name) values (${m.version}, ${m.name})`;
-      applied.push(m.version);
-    }
+    const { applied } = await applyMigrations(tx, schema, 'query_api_migrations', migrations, (m) => m.sql(s));
     return applied;
   });
 }

@@ -1,18 +1,5 @@
 // Which PostgreSQL failures mean what for a query. Pure.
-
-interface PgErrorLike {
-  code?: unknown;
-  severity?: unknown;
-  message?: unknown;
-}
-
-/** The SQLSTATE of a server error, or undefined for client-side errors (connection refused, closed, timed out). */
-export function sqlState(err: unknown): string | undefined {
-  const e = err as PgErrorLike | null;
-  // postgres.js sets `severity` only on errors the server sent; its own errors have codes like CONNECT_TIMEOUT.
-  if (!e || typeof e !== 'object' || typeof e.severity !== 'string' || typeof e.code !== 'string') return undefined;
-  return /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
-}
+import { sqlState, type PgErrorLike } from '@logpipe/runtime';
 
 export type PgFailure = 'timeout' | 'rejected' | 'unavailable' | 'missing-table' | 'failed';
 
@@ -33,13 +20,4 @@ export function pgMessage(err: unknown): string {
   const message = (err as PgErrorLike | null)?.message;
   const text = typeof message === 'string' ? message : 'unknown error';
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
-}
-
-/**
- * postgres.js 3.4.9 throws this from a timer, outside any query, when it writes to a connection whose
- * socket just closed (porsager/postgres#1154, #1208). The query on that connection fails or times out
- * and is answered as such; the process must not die of it (main.ts). Same check as the PostgreSQL sink's.
- */
-export function isPostgresJsClosedSocketWrite(err: unknown): boolean {
-  return err instanceof TypeError && /reading 'write'/.test(err.message) && /postgres[\\/]src[\\/]connection\.js/.test(err.stack ?? '');
 }

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@elastic/elasticsearch';
 import type { Logger } from 'pino';
 import type { Rejected } from '../contract.js';
+import type { LogThrottle } from '../log-throttle.js';
 import type { BulkItem } from './bulk-payload.js';
 import { BULK_FILTER_PATH, type BulkResponseBody, classifyBulkResponse } from './bulk-response.js';
 import { EsSinkError } from './errors.js';
@@ -25,6 +26,8 @@ export interface BulkSenderDeps {
   limiter: Limiter;
   retry: RetryPolicy;
   logger: Logger;
+  /** Shared by every write of the sink: the "retrying" warning at most once per interval. */
+  retryLog: LogThrottle;
   /** Aborted by close() or by another body's failure: no new attempt starts and backoff waits end at once. */
   signal: AbortSignal;
 }
@@ -77,7 +80,9 @@ export async function sendBulkBody(deps: BulkSenderDeps, body: BulkItem[], tally
       throw new EsSinkError('SINK_ES_UNAVAILABLE', `${pending.length} documents not stored after retries; last error: ${retryReason}`, { cause: failure });
     }
     tally.retried += pending.length;
-    deps.logger.warn({ code: 'SINK_ES_RETRY', stage: 'sending', documents: pending.length, delayMs: delay, reason: retryReason }, 'retrying bulk documents');
+    deps.retryLog.run((suppressedRetries) =>
+      deps.logger.warn({ code: 'SINK_ES_RETRY', stage: 'sending', documents: pending.length, delayMs: delay, reason: retryReason, suppressedRetries }, 'retrying bulk documents'),
+    );
     try {
       await sleep(delay, undefined, { signal: deps.signal });
     } catch {

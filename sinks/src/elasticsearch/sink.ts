@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from '@elastic/elasticsearch';
 import type { SinkBatch, SinkContext, Sink, WriteResult } from '../contract.js';
+import { LogThrottle } from '../log-throttle.js';
 import { bodyBytesFor, bulkBodies, isBulkItem, toBulkItem, type BulkItem } from './bulk-payload.js';
 import { sendBulkBody, type WriteTally } from './bulk-sender.js';
 import { EsSinkError } from './errors.js';
@@ -11,6 +12,8 @@ import { type ElasticsearchSinkConfig, type ElasticsearchSinkOptions, resolveEla
 import { startIndexRetention, type IndexRetentionResult } from './retention.js';
 import { isRetriable, RetryBudget, type RetryPolicy } from './retry.js';
 import { indexTemplateBody, WORDS_MAPPING } from './template.js';
+
+const RETRY_LOG_INTERVAL_MS = 10_000;
 
 export interface ElasticsearchWriteResult extends WriteResult {
   /** Of `stored`, those Elasticsearch already had (a redelivered batch). */
@@ -48,6 +51,8 @@ export async function buildElasticsearchSink(
   const limiter = new Limiter(config.bulkConcurrency);
   const closing = new AbortController();
   const inFlight = new Set<Promise<unknown>>();
+  // During an outage every body retries several times a second; one line per interval says it is going on.
+  const retryLog = new LogThrottle(RETRY_LOG_INTERVAL_MS);
 
   // Writing into a daily index before the template exists would create it with dynamic mappings, so every
   // write waits for this; a failure is forgotten and tried again by the next write.
@@ -102,7 +107,7 @@ export async function buildElasticsearchSink(
     const stop = new AbortController();
     const onClose = (): void => stop.abort();
     closing.signal.addEventListener('abort', onClose, { once: true });
-    const senderDeps = { client, limiter, retry: config.retry, logger, signal: stop.signal };
+    const senderDeps = { client, limiter, retry: config.retry, logger, retryLog, signal: stop.signal };
     let failure: { error: unknown } | undefined;
 
     // `bulkConcurrency` workers take bodies in order as request slots free (the slots are shared with other writes).

@@ -30,13 +30,12 @@
 // text-search parser in between (PostgreSQL's would split and drop tokens its own way, e.g. `²`, `½`), so a
 // word or prefix tsquery on it is exact; compileSql in @logpipe/schemas uses the same expression
 // (WORDS_TSVECTOR_SQL). It replaces the full-text index on message, which no query uses any more.
+import { applyMigrations, ident, type AppliedMigrations, type NumberedMigration } from '@logpipe/runtime';
 import type { Sql } from 'postgres';
 import { LEVELS } from '@logpipe/schemas';
-import { ident, lockKey } from './sql-names.js';
+import { lockKey } from './sql-names.js';
 
-export interface Migration {
-  version: number;
-  name: string;
+export interface Migration extends NumberedMigration {
   /** SQL text for schema `s` (quoted); `trgm` is the schema-qualified pg_trgm operator class. */
   sql: (names: { s: string; trgm: string }) => string;
 }
@@ -100,11 +99,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-export interface MigrationResult {
-  applied: number[];
-  /** Highest version now in the database. */
-  version: number;
-}
+export type MigrationResult = AppliedMigrations;
 
 /** Applies the missing migrations to `schema` (created if needed) in one transaction. */
 export async function migrate(sql: Sql, schema: string, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrationResult> {
@@ -117,20 +112,6 @@ export async function migrate(sql: Sql, schema: string, migrations: readonly Mig
     await tx.unsafe('create extension if not exists pg_trgm');
     const [ext] = await tx<{ schema: string }[]>`select extnamespace::regnamespace::text as schema from pg_extension where extname = 'pg_trgm'`;
     const trgm = `${ext!.schema}.gin_trgm_ops`;
-    await tx.unsafe(`
-      create table if not exists ${s}.schema_migrations (
-        version integer primary key,
-        name text not null,
-        applied_at timestamptz not null default now()
-      )`);
-    const done = new Set((await tx<{ version: number }[]>`select version from ${tx(schema)}.schema_migrations`).map((r) => r.version));
-    const applied: number[] = [];
-    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (done.has(m.version)) continue;
-      await tx.unsafe(m.sql({ s, trgm }));
-      await tx`insert into ${tx(schema)}.schema_migrations (version, name) values (${m.version}, ${m.name})`;
-      applied.push(m.version);
-    }
-    return { applied, version: Math.max(0, ...done, ...applied) };
+    return applyMigrations(tx, schema, 'schema_migrations', migrations, (m) => m.sql({ s, trgm }));
   });
 }

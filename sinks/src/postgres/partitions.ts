@@ -7,11 +7,11 @@
 // later CREATE … PARTITION OF would have to scan it for rows of the new range (under lock), and rows in
 // it would escape retention. A day PostgreSQL cannot have (year 0, beyond 9999) gets no partition; its
 // rows fail with "no partition of relation" and go to the dead-letter topic like any refused row.
-import type { SqlSource } from './pool.js';
+import { ident, type SqlSource } from '@logpipe/runtime';
 import type { Logger } from 'pino';
 import { addDays, dayOfPartition, formatDay, partitionName } from './days.js';
 import { isRowError } from './pg-errors.js';
-import { ident, lockKey } from './sql-names.js';
+import { lockKey } from './sql-names.js';
 
 export interface RetentionResult {
   created: string[];

@@ -7,23 +7,9 @@
 // connection loss (postgres.js codes like CONNECTION_CLOSED, ECONNREFUSED), 08 connection, 40
 // serialization/deadlock, 53 resources, 57 shutdown, 42 (a schema problem: every row would fail) — is
 // the store's, and retrying the batch later is right.
-
-export interface PgErrorLike {
-  code?: unknown;
-  message?: unknown;
-  detail?: unknown;
-  severity?: unknown;
-}
+import { sqlState, type PgErrorLike } from '@logpipe/runtime';
 
 const ROW_CLASSES = new Set(['22', '23', '54']);
-
-/** The SQLSTATE of a server error, or undefined for client-side errors (connection, timeout). */
-export function sqlState(err: unknown): string | undefined {
-  const e = err as PgErrorLike | null;
-  // postgres.js sets `severity` only on errors the server sent; its own errors have codes like CONNECT_TIMEOUT.
-  if (!e || typeof e !== 'object' || typeof e.severity !== 'string' || typeof e.code !== 'string') return undefined;
-  return /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
-}
 
 export function isRowError(err: unknown): boolean {
   const state = sqlState(err);
@@ -54,14 +40,4 @@ export function isTransientError(err: unknown): boolean {
   const state = sqlState(err);
   if (state === undefined) return true; // client-side: refused, reset, timed out, closed
   return ['08', '40', '53', '57', '58'].includes(state.slice(0, 2)) || state === '55P03';
-}
-
-/**
- * postgres.js 3.4.9 throws this from a timer, outside any query, when it writes to a connection whose
- * socket just closed (porsager/postgres#1154, #1208; fixes pending upstream). Nothing is lost: the
- * query on that connection fails or times out and its batch is delivered again, and the sink replaces
- * its pool after such a failure. The process must not die of it (main.ts).
- */
-export function isPostgresJsClosedSocketWrite(err: unknown): boolean {
-  return err instanceof TypeError && /reading 'write'/.test(err.message) && /postgres[\\/]src[\\/]connection\.js/.test(err.stack ?? '');
 }

@@ -1,5 +1,6 @@
 // The PostgreSQL sink (issue 4): migrations at start, daily partitions kept ahead and past retention on a
 // timer, each batch written with its offsets in one transaction (write-batch.ts). Design contract, section 2.
+import { PgPool, sqlState } from '@logpipe/runtime';
 import postgres, { type Sql } from 'postgres';
 import type { Sink, SinkBatch, SinkContext, WriteResult } from '../contract.js';
 import { SinkError } from '../errors.js';
@@ -7,8 +8,7 @@ import { migrate } from './migrations.js';
 import { readStoredOffsets } from './offsets.js';
 import { resolvePostgresSinkConfig, type PostgresSinkConfig, type PostgresSinkOptions } from './options.js';
 import { PartitionManager, type RetentionResult } from './partitions.js';
-import { isTransientError, sqlState } from './pg-errors.js';
-import { PgPool } from './pool.js';
+import { isTransientError } from './pg-errors.js';
 import { BatchWriter } from './write-batch.js';
 
 /** `work`, or `onTimeout()` as a rejection once `ms` passed; the work itself is not cancelled. */
@@ -59,7 +59,7 @@ export async function buildPostgresSink(ctx: SinkContext, options: Partial<Postg
   const partitions = new PartitionManager(sql, config.schema, logger);
   const writer = new BatchWriter({ sql, schema: config.schema, groupId: ctx.groupId, partitions, dedupeScope: config.dedupeScope });
   // After a connection-level failure the pool may hold a connection postgres.js can no longer use
-  // (pool.ts); a new pool costs a reconnect, a poisoned one would hang every later write.
+  // (PgPool in @logpipe/runtime); a new pool costs a reconnect, a poisoned one would hang every later write.
   const recycleAfter = (err: unknown): void => {
     if (sqlState(err) !== undefined && !isTransientError(err)) return;
     logger.warn({ err }, 'PostgreSQL connection failed; opening a new pool');

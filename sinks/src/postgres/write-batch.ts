@@ -40,15 +40,15 @@
 // 2·log2(n) small attempts). Any other error aborts the whole write; the loop delivers the batch again.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { ident, type SqlSource } from '@logpipe/runtime';
 import type { TransactionSql } from 'postgres';
 import type { Rejected, SinkBatch, SinkRecord, WriteResult } from '../contract.js';
 import { encodeRows, nulField } from './copy-text.js';
 import { addDays, partitionDay } from './days.js';
 import { lockStoredOffset, storeOffset, type OffsetKey } from './offsets.js';
 import type { PartitionManager } from './partitions.js';
-import type { SqlSource } from './pool.js';
 import { isNoPartitionError, isRowError, rowErrorCode, rowErrorReason } from './pg-errors.js';
-import { ident, lockKey } from './sql-names.js';
+import { lockKey } from './sql-names.js';
 
 export type DedupeScope = 'day' | 'table';
 

@@ -1,7 +1,9 @@
 // Retries, through the whole sink into the real node. Only the failures are fake: a wrapper around the
 // client's `bulk` withholds chosen items from Elasticsearch and answers for them with the given status, or
 // fails whole requests; everything else is the node's own answer.
+import { Writable } from 'node:stream';
 import { errors, type Client } from '@elastic/elasticsearch';
+import { pino } from 'pino';
 import t, { type Test } from 'tap';
 import { buildElasticsearchSink, type ElasticsearchSink } from '../../src/elasticsearch/index.js';
 import { esUrl, idsIn, newClient, removePrefix, testPrefix } from './helpers/es.js';
@@ -132,4 +134,32 @@ t.test('the first failing body ends the write at once: other bodies stop waiting
   await t.rejects(sink.write(batch(Array.from({ length: 4 }, () => event()))), { code: 'SINK_ES_REQUEST_REFUSED' });
   t.ok(performance.now() - started < 2_000, 'did not wait for the other body\'s backoff');
   t.equal(calls.length, 2, 'no body was taken after the failure');
+});
+
+t.test('an outage logs its retries once per interval; the result still counts every retried document', async (t) => {
+  // Of every five requests, four get no answer: each write succeeds on its fifth (and last allowed) attempt.
+  const { client } = scriptedClient(async (call, params, real) => {
+    if (call % 5 !== 0) throw new errors.ConnectionError('connect ECONNREFUSED (fake)');
+    return real(params);
+  });
+  const lines: Array<Record<string, unknown>> = [];
+  const logStream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  const prefix = testPrefix();
+  const options = { node: esUrl, indexPrefix: prefix, retry: fastRetry, bulkConcurrency: 1 };
+  const sink = await buildElasticsearchSink({ ...context(), logger: pino({ level: 'warn' }, logStream) }, options, { client });
+  t.teardown(async () => {
+    await sink.close();
+    await removePrefix(admin, prefix);
+  });
+
+  t.match(await sink.write(batch(Array.from({ length: 3 }, () => event()))), { stored: 3, retried: 12 });
+  t.match(await sink.write(batch(Array.from({ length: 3 }, () => event()))), { stored: 3, retried: 12 });
+  const retryLines = lines.filter((l) => l.msg === 'retrying bulk documents');
+  t.equal(retryLines.length, 1, 'one line for eight retries within the interval');
+  t.match(retryLines[0], { code: 'SINK_ES_RETRY', documents: 3, suppressedRetries: 0 });
 });
