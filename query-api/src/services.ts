@@ -51,7 +51,8 @@ export function createServices(options: ServicesOptions): Services {
     max: config.pgMaxConnections,
     connect_timeout: Math.max(1, Math.ceil(config.storeTimeoutMs / 1000)),
     onnotice: () => {},
-    connection: { application_name: 'logpipe-query-api' },
+    // The longest a store may take; shorter deadlines (regex) set their own (stores/postgres-store.ts).
+    connection: { application_name: 'logpipe-query-api', statement_timeout: config.storeTimeoutMs },
     // Seconds before reconnecting after failed attempts; postgres.js's default grows to 20 s.
     backoff: (attempts: number) => Math.min(0.1 * 2 ** attempts, 2) * (0.5 + Math.random() / 2),
   };
@@ -59,7 +60,7 @@ export function createServices(options: ServicesOptions): Services {
   const pool = new PgPool(postgres(config.databaseUrl, pgOptions), () => postgres(config.databaseUrl, pgOptions), { minRecycleIntervalMs: 1000 });
   const stores = {
     elasticsearch: createElasticsearchStore({ client: es, alias: config.elasticsearchAlias }),
-    postgres: createPostgresStore({ pool, schema: config.postgresSchema }),
+    postgres: createPostgresStore({ pool, schema: config.postgresSchema, connectionStatementTimeoutMs: config.storeTimeoutMs }),
   };
   const keys = new KeyStore(pool, config.postgresSchema);
   const authenticator = new Authenticator({ lookup: (hash) => keys.findByHash(hash), timeoutMs: config.authTimeoutMs, logger, configuredAdminKey: config.adminKey });
