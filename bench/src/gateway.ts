@@ -3,7 +3,7 @@
 // each measured next to its ceilings in the same run on the same machine:
 //   - HTTP ceiling: the same gateway app with a sink that acknowledges at once (parse + validate, no Kafka);
 //   - Kafka ceiling: Kafka's ProducerPerformance at the same record size against the same broker, acks=all.
-// Usage: node bench/dist/gateway.js [--seconds 10] [--concurrency 50] [--sizes 1,100,1000]
+// Usage: node bench/dist/gateway.js [--seconds 10] [--concurrency 50] [--sizes 1,100,1000] [--profile DIR]
 // Needs the local stack (`npm run up`) and a build (`npm run build`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -24,6 +24,8 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '50' },
     sizes: { type: 'string', default: '1,100,1000' },
     json: { type: 'boolean', default: false },
+    // Writes a V8 CPU profile of the gateway (not the ceiling) into this folder, for finding what limits it.
+    profile: { type: 'string' },
   },
 });
 const durationMs = Number(args.seconds) * 1000;
@@ -54,7 +56,8 @@ interface Running {
 
 async function startGateway(script: string, topic: string): Promise<Running> {
   const port = await freePort();
-  const child = spawn(process.execPath, [script], {
+  const profile = args.profile !== undefined && script.includes('ingest-gateway') ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [];
+  const child = spawn(process.execPath, [...profile, script], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOGS_TOPIC: topic, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -4,13 +4,15 @@
 //     concurrency, into an index made by the same template.
 //   - PostgreSQL: `psql \copy` into a table made by the same migrations, with the same partitions and indexes.
 // The data is read back from what the sink stored (not rebuilt here), so a field the sink adds or drops is
-// in the ceiling's load too.
+// in the ceiling's load too. The one exception is `words`, which the mapping keeps out of _source: it is
+// put back as the sink makes it, so the ceiling indexes the very documents the sink sent.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from '@elastic/elasticsearch';
+import { messageWordsText } from '@logpipe/schemas';
 import type { Sql } from 'postgres';
 
 export interface CeilingResult {
@@ -18,11 +20,13 @@ export interface CeilingResult {
   seconds: number;
 }
 
-/** Every _source under `index` (a pattern or alias), in index order. Not timed. */
+/** Every document under `index` (a pattern or alias) as the sink sent it, in index order. Not timed. */
 export async function readDocuments(client: Client, index: string): Promise<Array<Record<string, unknown>>> {
   await client.indices.refresh({ index });
   const docs: Array<Record<string, unknown>> = [];
-  for await (const page of client.helpers.scrollDocuments<Record<string, unknown>>({ index, size: 10_000, sort: ['_doc'] })) docs.push(page);
+  for await (const source of client.helpers.scrollDocuments<Record<string, unknown>>({ index, size: 10_000, sort: ['_doc'] })) {
+    docs.push({ ...source, words: typeof source.message === 'string' ? messageWordsText(source.message) : '' });
+  }
   return docs;
 }
 
