@@ -6,8 +6,9 @@ import type { ElasticsearchSinkConfig } from './options.js';
 /**
  * Bump when the template body changes; stored in the template's `version` and `_meta`.
  * 2: the `words` field (the query language's words of the message), excluded from _source.
+ * 3: `message` no longer analysed (the query language searches `words`), `receivedAt` kept in _source only.
  */
-export const TEMPLATE_VERSION = 2;
+export const TEMPLATE_VERSION = 3;
 
 /**
  * Longest keyword value, in UTF-16 code units (what `ignore_above` counts), that is surely indexable:
@@ -67,12 +68,14 @@ export function indexTemplateBody(config: ElasticsearchSinkConfig): estypes.Indi
         properties: {
           id: keyword, // _id cannot be sorted on in 8.x; this is the cursor tie-breaker
           timestamp: date,
-          receivedAt: date,
+          // Shown in hits, never searched, sorted or aggregated: _source only, nothing to index.
+          receivedAt: { type: 'date', format: 'strict_date_optional_time', index: false, doc_values: false },
           level: keyword,
-          // Standard analyzer: whole words, lowercased. The query language searches `words` instead; this stays
-          // for ad-hoc queries. norms off: hits are ordered by (timestamp, id), never by relevance.
+          // Not indexed: the query language searches `words` (and regexps `message.raw`), and analysing the
+          // message a third time cost indexing throughput for nothing (README: benchmarks).
           message: {
             type: 'text',
+            index: false,
             norms: false,
             fields: {
               // Whole message as one term, for regexp over the whole value (`wildcard` is x-pack, absent here).
