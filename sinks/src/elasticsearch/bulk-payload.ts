@@ -29,7 +29,11 @@ export function toBulkItem(record: SinkRecord, indexPrefix: string): BulkItem | 
   // built from a validated prefix and digits, so only the id needs escaping. The document is the event plus
   // `words` (the query language's words of the message), which the mapping keeps out of _source.
   const words = typeof event.message === 'string' ? messageWordsText(event.message) : '';
-  const lines = `{"create":{"_index":"${index}","_id":${JSON.stringify(event.id)}}}\n${JSON.stringify({ ...event, words })}`;
+  // The text of JSON.stringify({ ...event, words }), without the copy: `words` goes last, after the event's
+  // own keys, unless the event already has one (not a LogEvent field), whose place the spread would keep.
+  // Stringifying the decoded event itself is also faster than stringifying a spread copy of it.
+  const source = Object.hasOwn(event, 'words') ? JSON.stringify({ ...event, words }) : `${JSON.stringify(event).slice(0, -1)},"words":${JSON.stringify(words)}}`;
+  const lines = `{"create":{"_index":"${index}","_id":${JSON.stringify(event.id)}}}\n${source}`;
   return { record, lines, bytes: Buffer.byteLength(lines) + 1 };
 }
 

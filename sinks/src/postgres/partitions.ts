@@ -10,6 +10,7 @@
 import { ident, type SqlSource } from '@logpipe/runtime';
 import type { Logger } from 'pino';
 import { addDays, dayOfPartition, formatDay, partitionName } from './days.js';
+import { regexStatisticsSql } from './migrations.js';
 import { isRowError } from './pg-errors.js';
 import { lockKey } from './sql-names.js';
 
@@ -82,9 +83,11 @@ export class PartitionManager {
         }
         try {
           // Bounds carry an explicit UTC offset: the session's TimeZone must not move a day.
-          await tx.savepoint((sp) =>
-            sp.unsafe(`create table if not exists ${s}.${ident(name)} partition of ${s}.logs for values from ('${day}T00:00:00Z') to ('${next}T00:00:00Z')`),
-          );
+          await tx.savepoint(async (sp) => {
+            await sp.unsafe(`create table if not exists ${s}.${ident(name)} partition of ${s}.logs for values from ('${day}T00:00:00Z') to ('${next}T00:00:00Z')`);
+            // A new partition does not inherit the parent's statistics targets (migrations.ts, migration 3).
+            await sp.unsafe(regexStatisticsSql(`${s}.${ident(name)}`));
+          });
           this.#known.add(day);
           created.push(day);
         } catch (err) {
