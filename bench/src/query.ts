@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Query API latency next to its ceiling, the stores asked directly, in the same run (issue 5):
-//   1. N sample events (sample-events.ts, moved to end 12 hours ago so they sit inside both sinks'
-//      retention) are written through the sinks' own write code — the path the pipeline stores events by —
-//      into a PostgreSQL schema and an Elasticsearch index prefix of the bench's own.
+//   1. N sample events (sample-events.ts, moved to end an hour before today began, UTC: a finished day,
+//      inside both sinks' retention) are written through the sinks' own write code — the path the pipeline
+//      stores events by — into a PostgreSQL schema and an Elasticsearch index prefix of the bench's own.
+//      Then the stores get what they give a finished day: the sink's maintenance run (which merges a past
+//      day's index into one segment) and ANALYZE (autovacuum's).
 //   2. The query API runs in this process (the real app and services, pointed at that schema and alias),
 //      listening on a free port; it is asked over HTTP, as a client would.
 //   3. A fixed mix of queries (exact field, field + time range, full-text word, phrase, regex, combined) is
@@ -69,11 +71,12 @@ async function dropData(): Promise<void> {
   await es.indices.deleteIndexTemplate({ name: `logpipe-${prefix}` }, { ignore: [404] });
 }
 
-/** The sample events as the gateway would have stored them, moved so the newest is 12 hours old. */
+/** The sample events as the gateway would have stored them, moved so the newest is at 23:00 UTC yesterday. */
 function loadEvents(): LogEvent[] {
   const raw = sampleEvents(total);
   const last = Date.parse(String(raw.at(-1)?.timestamp));
-  const shift = Date.now() - 12 * 3_600_000 - last;
+  const startOfToday = new Date().setUTCHours(0, 0, 0, 0);
+  const shift = startOfToday - 3_600_000 - last;
   return raw.map((e) => {
     const timestamp = new Date(Date.parse(String(e.timestamp)) + shift).toISOString();
     const result = normalizeEvent({ ...e, timestamp }, { now: () => new Date(timestamp), newId: randomUUID });
@@ -112,6 +115,9 @@ async function load(events: LogEvent[]): Promise<void> {
         lastNote = now;
       }
     }
+    progress('merging the finished day as the Elasticsearch sink does (its maintenance run)');
+    const maintained = await el.applyRetention();
+    progress(`merged ${maintained.merged.join(', ') || 'nothing'}`);
   } finally {
     await Promise.allSettled([pg.close(), el.close()]);
   }

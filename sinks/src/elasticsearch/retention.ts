@@ -7,6 +7,12 @@
 // `<prefix>-a`), `<prefix>-2020.01.01-restored` (an operator's copy) or `<prefix>-archive`; none of them
 // passes the exact pattern, so none is deleted. Deletes name each index (a stock node refuses wildcard
 // deletes, and a wildcard could catch an index created between the listing and the delete).
+//
+// The same run merges each finished day (an index of a day before today, within retention) into one segment,
+// as Graylog does to an index it rotated away from. A day written through refreshes every second ends as
+// dozens of segments, and a search sorted by (timestamp, id) pays for each: a common word over a million
+// events took 190 ms on 40 segments and 10 ms on one. A merge rewrites the index once (13 s for a million
+// events here), so an index is merged again only when late events have added several segments.
 import type { Client } from '@elastic/elasticsearch';
 import { errors } from '@elastic/elasticsearch';
 import type { Counter } from 'prom-client';
@@ -18,7 +24,15 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export interface IndexRetentionResult {
   /** Indices this run deleted, oldest first. An index another process deleted first is not in it. */
   dropped: string[];
+  /** Finished days this run merged into one segment, oldest first. */
+  merged: string[];
 }
+
+/** A finished day with more segments than this is merged again (late events add a segment per refresh). */
+export const MERGE_ABOVE_SEGMENTS = 3;
+
+/** A force merge of a large index takes minutes; it runs in the background of the sink, so it may wait. */
+const FORCE_MERGE_TIMEOUT_MS = 60 * 60 * 1000;
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -47,6 +61,20 @@ export function expiredIndices(names: Iterable<string>, prefix: string, now: Dat
     if (day !== undefined && day < cutoff) expired.push([day, name]);
   }
   return expired.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, name]) => name);
+}
+
+/**
+ * The daily indices of `prefix` among `segmentsByIndex` whose day is before the UTC day of `now` (so nothing
+ * writes them but late events) and which have more than MERGE_ABOVE_SEGMENTS segments, oldest first. Pure.
+ */
+export function indicesToMerge(segmentsByIndex: ReadonlyMap<string, number>, prefix: string, now: Date): string[] {
+  const today = now.toISOString().slice(0, 10);
+  const due: Array<[string, string]> = [];
+  for (const [name, segments] of segmentsByIndex) {
+    const day = dayOfIndex(prefix, name);
+    if (day !== undefined && day < today && segments > MERGE_ABOVE_SEGMENTS) due.push([day, name]);
+  }
+  return due.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, name]) => name);
 }
 
 export interface IndexRetentionOptions {
@@ -102,9 +130,36 @@ export function startIndexRetention(options: IndexRetentionOptions): IndexRetent
       options.droppedCounter?.inc(dropped.length);
       logger.info({ stage: 'retention', indices: dropped, retentionDays }, 'dropped indices past retention');
     }
+    const merged = stopping.signal.aborted ? [] : await mergeFinishedDays(failures);
     // The indices that were deleted stay deleted and counted; the others are tried again by the next run.
-    if (failures.length > 0) throw new EsSinkError('SINK_ES_RETENTION_FAILED', `${failures.length} not deleted (${dropped.length} deleted): ${failures.join('; ')}`);
-    return { dropped };
+    if (failures.length > 0) throw new EsSinkError('SINK_ES_RETENTION_FAILED', `${failures.length} failed (${dropped.length} deleted, ${merged.length} merged): ${failures.join('; ')}`);
+    return { dropped, merged };
+  };
+
+  /** Merges the finished days, one at a time (the node's force_merge pool has one thread anyway). */
+  const mergeFinishedDays = async (failures: string[]): Promise<string[]> => {
+    const merged: string[] = [];
+    let segments: Map<string, number>;
+    try {
+      const stats = await client.indices.stats({ index: `${indexPrefix}-*`, metric: 'segments', level: 'indices', expand_wildcards: 'open' }, { signal: stopping.signal });
+      segments = new Map(Object.entries(stats.indices ?? {}).map(([name, s]) => [name, s.primaries?.segments?.count ?? 0]));
+    } catch (err) {
+      failures.push(`segment counts of ${indexPrefix}-*: ${errorText(err)}`);
+      return merged;
+    }
+    for (const index of indicesToMerge(segments, indexPrefix, options.now())) {
+      if (stopping.signal.aborted) break;
+      const started = performance.now();
+      try {
+        await client.indices.forcemerge({ index, max_num_segments: 1 }, { signal: stopping.signal, requestTimeout: FORCE_MERGE_TIMEOUT_MS });
+        merged.push(index);
+        logger.info({ stage: 'retention', index, segmentsBefore: segments.get(index), ms: Math.round(performance.now() - started) }, 'merged a finished day into one segment');
+      } catch (err) {
+        if (err instanceof errors.ResponseError && err.statusCode === 404) continue;
+        failures.push(`merging ${index}: ${errorText(err)}`);
+      }
+    }
+    return merged;
   };
 
   const run = (): Promise<IndexRetentionResult> => {

@@ -25,7 +25,7 @@ export interface ElasticsearchWriteResult extends WriteResult {
 export interface ElasticsearchSink extends Sink {
   write(batch: SinkBatch): Promise<ElasticsearchWriteResult>;
   readonly config: ElasticsearchSinkConfig;
-  /** Deletes the daily indices past retention now; the timer does it on its own. */
+  /** Deletes the daily indices past retention and merges the finished days now; the timer does it on its own. */
   applyRetention(): Promise<IndexRetentionResult>;
 }
 

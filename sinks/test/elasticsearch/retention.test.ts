@@ -4,7 +4,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import t, { type Test } from 'tap';
 import { buildElasticsearchSink } from '../../src/elasticsearch/index.js';
-import { dayOfIndex, expiredIndices } from '../../src/elasticsearch/retention.js';
+import { dayOfIndex, expiredIndices, indicesToMerge, MERGE_ABOVE_SEGMENTS } from '../../src/elasticsearch/retention.js';
 import { createSinkMetrics } from '../../src/metrics.js';
 import { eventually } from '../helpers/kafka.js';
 import { esUrl, newClient, testPrefix } from './helpers/es.js';
@@ -82,14 +82,57 @@ t.test('the sink deletes its daily indices past retention, and nothing else', as
   const sink = await buildElasticsearchSink({ ...context(), metrics }, { node: esUrl, indexPrefix: prefix, retentionDays: 2 });
   t.teardown(() => sink.close());
   // The start-up run (joined here) finds nothing: the indices come after it, the next timer run in an hour.
-  t.same(await sink.applyRetention(), { dropped: [] });
+  t.same(await sink.applyRetention(), { dropped: [], merged: [] });
   for (const index of [...old, ...kept]) await createIndex(admin, index);
   await createIndex(admin, closedOld, { closed: true });
 
-  t.same(await sink.applyRetention(), { dropped: [`${prefix}-2019.07.04`, closedOld, `${prefix}-${day(-3)}`] }, 'oldest first');
+  t.same((await sink.applyRetention()).dropped, [`${prefix}-2019.07.04`, closedOld, `${prefix}-${day(-3)}`], 'oldest first');
   t.same(await indicesOf(admin, prefix), [...kept].sort(), 'only the old daily indices are gone, the closed one too');
   t.equal((await metrics.retentionDropped.get()).values[0]?.value, 3, 'logpipe_sink_retention_dropped_total');
-  t.same(await sink.applyRetention(), { dropped: [] }, 'a second run finds nothing');
+  t.same(await sink.applyRetention(), { dropped: [], merged: [] }, 'a second run finds nothing (empty indices have no segments to merge)');
+});
+
+t.test('indicesToMerge: finished days of the prefix with more than a few segments, oldest first', async (t) => {
+  const at = new Date('2026-03-31T12:00:00Z');
+  const many = MERGE_ABOVE_SEGMENTS + 1;
+  const segments = new Map([
+    ['logs-2026.03.30', many],
+    ['logs-2026.03.01', 40],
+    ['logs-2026.03.29', MERGE_ABOVE_SEGMENTS], // few enough: a merge would rewrite the day for a few late events
+    ['logs-2026.03.31', 40], // today: still written
+    ['logs-2026.04.01', many], // future
+    ['logs-archive', many],
+    ['logs-a-2026.03.01', many], // the longer prefix `logs-a`
+  ]);
+  t.same(indicesToMerge(segments, 'logs', at), ['logs-2026.03.01', 'logs-2026.03.30']);
+});
+
+/** One document per refresh, so the index has `count` segments (nothing merges segments this small at once). */
+async function indexWithSegments(client: Client, index: string, count: number): Promise<void> {
+  await createIndex(client, index);
+  for (let i = 0; i < count; i++) await client.index({ index, document: { id: `doc-${i}`, level: 'info' }, refresh: true });
+}
+
+const segmentCount = async (client: Client, index: string): Promise<number> =>
+  (await client.indices.stats({ index, metric: 'segments' })).indices?.[index]?.primaries?.segments?.count ?? -1;
+
+t.test('a run merges the finished days into one segment, and leaves today alone', async (t) => {
+  const prefix = testPrefix();
+  cleanUp(t, admin, prefix);
+  const sink = await buildElasticsearchSink(context(), { node: esUrl, indexPrefix: prefix, retentionDays: 30 });
+  t.teardown(() => sink.close());
+  await sink.applyRetention();
+  const yesterday = `${prefix}-${day(-1)}`;
+  const today = `${prefix}-${day(0)}`;
+  await indexWithSegments(admin, yesterday, 6);
+  await indexWithSegments(admin, today, 6);
+  t.equal(await segmentCount(admin, yesterday), 6, 'six segments before');
+
+  t.same((await sink.applyRetention()).merged, [yesterday]);
+  t.equal(await segmentCount(admin, yesterday), 1, 'the finished day is one segment');
+  t.equal((await admin.count({ index: yesterday })).count, 6, 'with every document');
+  t.equal(await segmentCount(admin, today), 6, 'today is not merged');
+  t.same((await sink.applyRetention()).merged, [], 'a merged day is not merged again');
 });
 
 t.test('the timer runs retention without being asked, and close() stops it', async (t) => {
