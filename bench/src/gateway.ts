@@ -5,9 +5,7 @@
 //   - Kafka ceiling: Kafka's ProducerPerformance at the same record size against the same broker, acks=all.
 // Usage: node bench/dist/gateway.js [--seconds 10] [--concurrency 50] [--sizes 1,100,1000] [--profile DIR]
 // Needs the local stack (`npm run up`) and a build (`npm run build`).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -16,6 +14,7 @@ import kafkajs from 'kafkajs';
 import { runLoad, type LoadResult } from './http-load.js';
 import { runProducerPerformance } from './kafka-perf.js';
 import { sampleEvents } from './sample-events.js';
+import { startService, stopService, type RunningService } from './service-process.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values: args } = parseArgs({
@@ -38,48 +37,9 @@ const progress = (msg: string): void => {
   process.stderr.write(`bench: ${msg}\n`);
 };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Running {
-  url: string;
-  child: ChildProcess;
-}
-
-async function startGateway(script: string, topic: string): Promise<Running> {
-  const port = await freePort();
+function startGateway(script: string, topic: string): Promise<RunningService> {
   const profile = args.profile !== undefined && script.includes('ingest-gateway') ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [];
-  const child = spawn(process.execPath, [...profile, script], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOGS_TOPIC: topic, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) })).ok) return { url, child };
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${script} was not ready within 30 s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function stop(running: Running): Promise<void> {
-  if (running.child.exitCode !== null) return;
-  const exited = new Promise((r) => running.child.once('exit', r));
-  running.child.kill('SIGTERM');
-  await exited;
+  return startService({ script, nodeArgs: profile, env: (port) => ({ PORT: String(port), HOST: '127.0.0.1', LOGS_TOPIC: topic, LOG_LEVEL: 'warn' }) });
 }
 
 interface Row {
@@ -127,8 +87,8 @@ async function main(): Promise<void> {
       rows.push({ eventsPerRequest: size, gateway: gw, httpCeiling });
     }
   } finally {
-    await stop(gateway);
-    await stop(ceiling);
+    await stopService(gateway);
+    await stopService(ceiling);
   }
 
   const records = Math.max(200_000, Math.round(Math.max(...rows.map((r) => r.gateway.eventsPerSecond)) * 5));
