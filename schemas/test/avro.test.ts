@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
-import { LOG_EVENT_AVRO_SCHEMA, fromAvroLogEvent, toAvroLogEvent } from '../src/avro.js';
+import { LOG_EVENT_AVRO_SCHEMA, fromAvroLogEvent, isoTimestamp, toAvroLogEvent } from '../src/avro.js';
 import { avroFingerprint, createAvroType } from '../src/avro-type.js';
 import { LEVELS, LogEvent } from '../src/event.js';
 
@@ -89,4 +89,22 @@ t.test('only normalised UTC timestamps are encoded, so decoding gives back the s
   for (const timestamp of ['2024-01-01T09:00:00Z', '2024-01-01T10:00:00.000+01:00', '2024-01-01T09:00:00.000', '2024-01-01']) {
     t.throws(() => toAvroLogEvent({ ...EVENT, timestamp }), /timestamp must be a normalised UTC timestamp/, timestamp);
   }
+});
+
+t.test('isoTimestamp is Date#toISOString, for every millisecond Avro can carry', async (t) => {
+  let state = 11;
+  const random = () => (state = (state * 48271) % 2147483647) / 2147483647;
+  const YEAR_10000 = Date.UTC(10000, 0, 1);
+  const edges = [0, 1, 999, 1000, 86_399_999, 86_400_000, Date.UTC(2024, 1, 29, 23, 59, 59, 999), YEAR_10000 - 1, YEAR_10000, -1, -86_400_001, Date.UTC(-1, 0, 1), 8.64e15, -8.64e15];
+  const samples = [
+    ...edges,
+    // Random days out of order (the day of the previous call is cached), then a run within a few days.
+    ...Array.from({ length: 20_000 }, () => Math.floor((random() * 2 - 0.5) * YEAR_10000)),
+    ...Array.from({ length: 20_000 }, (_, i) => Date.UTC(2026, 10, 1) + i * 17_777),
+  ];
+  const wrong = samples.filter((ms) => isoTimestamp(ms) !== new Date(ms).toISOString());
+  t.same(wrong.slice(0, 5).map((ms) => [ms, isoTimestamp(ms)]), [], `${wrong.length} of ${samples.length} times differ`);
+  t.throws(() => isoTimestamp(8.64e15 + 1), RangeError, 'a time Date cannot hold throws as toISOString does');
+  t.throws(() => isoTimestamp(Number.NaN), RangeError);
+  t.equal(isoTimestamp(1.5), new Date(1.5).toISOString(), 'a fraction is truncated as Date does');
 });

@@ -53,7 +53,40 @@ export function messageWords(message: string): string[] {
   return tokens;
 }
 
-/** The words joined by one space: what the sinks store (`''` when the message has no word). */
+// Room for asciiWordsText's output, reused: the words of a message are never longer than the message.
+const asciiScratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * messageWords(message).join(' ') for an ASCII message, in one pass and without the intermediate strings
+ * (half the CPU of the regexes on a typical log line; both sinks run it on every event), or undefined when
+ * the message has a non-ASCII character or is longer than the scratch buffer. Same definition as the ASCII
+ * branch of messageWords: runs of [A-Za-z0-9], lower-cased, each cut at MAX_WORD_LENGTH.
+ */
+function asciiWordsText(message: string): string | undefined {
+  const length = message.length;
+  if (length > asciiScratch.length) return undefined;
+  let out = 0;
+  let run = 0;
+  for (let i = 0; i < length; i++) {
+    let c = message.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39)) {
+      if (run === 0 && out > 0) asciiScratch[out++] = 0x20;
+      if (run < MAX_WORD_LENGTH) asciiScratch[out++] = c;
+      run++;
+    } else if (c > 0x7f) {
+      return undefined;
+    } else {
+      run = 0;
+    }
+  }
+  return asciiScratch.toString('latin1', 0, out);
+}
+
+/**
+ * The words joined by one space: what the sinks store (`''` when the message has no word). The text never
+ * needs escaping in JSON: words hold only letters, digits and marks, and the separator is a space.
+ */
 export function messageWordsText(message: string): string {
-  return messageWords(message).join(' ');
+  return asciiWordsText(message) ?? messageWords(message).join(' ');
 }

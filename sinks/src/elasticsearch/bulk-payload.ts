@@ -29,15 +29,37 @@ export function toBulkItem(record: SinkRecord, indexPrefix: string): BulkItem | 
   // built from a validated prefix and digits, so only the id needs escaping. The document is the event plus
   // `words` (the query language's words of the message), which the mapping keeps out of _source.
   const words = typeof event.message === 'string' ? messageWordsText(event.message) : '';
-  // The text of JSON.stringify({ ...event, words }), without the copy: `words` goes last, after the event's
-  // own keys, unless the event already has one (not a LogEvent field), whose place the spread would keep.
-  // Stringifying the decoded event itself is also faster than stringifying a spread copy of it.
-  const source = Object.hasOwn(event, 'words') ? JSON.stringify({ ...event, words }) : `${JSON.stringify(event).slice(0, -1)},"words":${JSON.stringify(words)}}`;
+  // The text of JSON.stringify({ ...event, words }) at a third less CPU: stringifying the decoded event is
+  // cheaper than stringifying a spread copy, and `words` needs no escaping (messageWordsText). It goes last,
+  // after the event's own keys. Not for an event that has `words` already (the spread keeps its place) or a
+  // toJSON (the spread drops an inherited one); no decoded LogEvent has either.
+  const plain = !Object.hasOwn(event, 'words') && (event as { toJSON?: unknown }).toJSON === undefined;
+  const source = plain ? `${JSON.stringify(event).slice(0, -1)},"words":"${words}"}` : JSON.stringify({ ...event, words });
   const lines = `{"create":{"_index":"${index}","_id":${JSON.stringify(event.id)}}}\n${source}`;
   return { record, lines, bytes: Buffer.byteLength(lines) + 1 };
 }
 
 export const isBulkItem = (value: BulkItem | Rejected): value is BulkItem => 'lines' in value;
+
+/**
+ * The _bulk request body of `items`: each item's lines and a newline, as the client joins `operations`, but
+ * written straight into UTF-8 bytes. The client sends a Buffer as it is; given strings, it would join them
+ * into one string, count its bytes and have the socket encode it: three passes over each 5 MiB body.
+ */
+export function bulkRequestBody(items: readonly BulkItem[]): Buffer {
+  let bytes = 0;
+  for (const item of items) bytes += item.bytes;
+  const body = Buffer.allocUnsafe(bytes);
+  let at = 0;
+  for (const item of items) {
+    at += body.write(item.lines, at);
+    body[at++] = 0x0a;
+  }
+  // `bytes` is Buffer.byteLength of the same strings, so this cannot happen; if it did, the body would end in
+  // uninitialised memory, which must never be sent.
+  if (at !== bytes) throw new RangeError(`bulk body is ${at} bytes, its items count ${bytes}`);
+  return body;
+}
 
 /** Below this, a body is not split further to fill the request slots: per-request costs would dominate. */
 export const MIN_SPLIT_BYTES = 512 * 1024;

@@ -1,11 +1,11 @@
 // Sends one _bulk body and keeps re-sending the items that failed transiently until each one is created,
 // already there, or refused for good — or the retry budget is spent. The only module here that calls _bulk.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Client } from '@elastic/elasticsearch';
+import type { Client, estypes } from '@elastic/elasticsearch';
 import type { Logger } from 'pino';
 import type { Rejected } from '../contract.js';
 import type { LogThrottle } from '../log-throttle.js';
-import type { BulkItem } from './bulk-payload.js';
+import { bulkRequestBody, type BulkItem } from './bulk-payload.js';
 import { BULK_FILTER_PATH, type BulkResponseBody, classifyBulkResponse } from './bulk-response.js';
 import { EsSinkError } from './errors.js';
 import type { Limiter } from './limiter.js';
@@ -42,9 +42,10 @@ export async function sendBulkBody(deps: BulkSenderDeps, body: BulkItem[], tally
     try {
       tally.bulkRequests += 1;
       // filter_path narrows the response to BulkResponseBody; the client's type describes the full one.
+      // `operations` is the ready NDJSON body (bulkRequestBody), which the client's transport sends as it is.
       response = (await deps.limiter.run(() =>
         deps.client.bulk({
-          operations: pending.map((item) => item.lines),
+          operations: bulkRequestBody(pending) as unknown as estypes.BulkRequest['operations'],
           filter_path: BULK_FILTER_PATH,
           // Parse errors would otherwise quote the document in the reason; the DLQ keeps the original bytes.
           include_source_on_error: false,

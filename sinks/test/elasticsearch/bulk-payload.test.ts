@@ -1,5 +1,6 @@
 import t from 'tap';
-import { MIN_SPLIT_BYTES, bodyBytesFor, bulkBodies, isBulkItem, toBulkItem, type BulkItem } from '../../src/elasticsearch/bulk-payload.js';
+import { messageWordsText, type LogEvent } from '@logpipe/schemas';
+import { MIN_SPLIT_BYTES, bodyBytesFor, bulkBodies, bulkRequestBody, isBulkItem, toBulkItem, type BulkItem } from '../../src/elasticsearch/bulk-payload.js';
 import { event, record } from './helpers/fixtures.js';
 
 t.test('a record becomes a create action into its day and the event, with the words of its message, as source', async (t) => {
@@ -11,6 +12,30 @@ t.test('a record becomes a create action into its day and the event, with the wo
   t.same(JSON.parse(source ?? ''), { ...ev, words: 'naïve café quoted second line' }, 'the mapping keeps words out of _source');
   t.equal(extra, undefined, 'a newline inside the message is escaped in the source line');
   t.equal(item.bytes, Buffer.byteLength(item.lines) + 1);
+});
+
+t.test('the source line is, to the byte, JSON.stringify of the event plus its words', async (t) => {
+  const events: LogEvent[] = [
+    event(),
+    event({ message: '', traceId: 't\u0000"\\', spanId: '\ud800 lone', commit: 'abc', metadata: {} }),
+    event({ message: 'Ünïcödé 😀 \u2028', metadata: { '2': 'two', b: 1.5e-7, a: -0, '"odd key"\n': true, '1': Number.NaN, z: 'x' } }),
+    // No decoded LogEvent has `words` or a toJSON; the source is still what the spread would give.
+    { ...event({ message: 'Own Words' }), words: 'stale' } as LogEvent,
+    Object.assign(Object.create({ toJSON: () => 'not the event' }) as object, event()) as LogEvent,
+  ];
+  for (const ev of events) {
+    const item = toBulkItem(record(ev), 'logs');
+    if (!isBulkItem(item)) throw new Error('expected an item');
+    t.equal(item.lines.split('\n')[1], JSON.stringify({ ...ev, words: messageWordsText(ev.message) }), ev.message);
+  }
+});
+
+t.test('a request body is the items\' lines, each ending in a newline, as UTF-8', async (t) => {
+  const items = ['first', 'Ünïcödé 😀', '"quoted"\nline'].map((message) => toBulkItem(record(event({ message })), 'logs')).filter(isBulkItem);
+  const body = bulkRequestBody(items);
+  t.equal(body.length, items.reduce((sum, item) => sum + item.bytes, 0), 'as many bytes as the items count');
+  t.equal(body.toString(), items.map((item) => `${item.lines}\n`).join(''));
+  t.equal(bulkRequestBody([]).length, 0);
 });
 
 t.test('a record without a usable day or id is rejected before Elasticsearch', async (t) => {

@@ -19,11 +19,19 @@ type BulkBody = { errors: boolean; items?: unknown[] };
 /** Decides, per call, what happens instead of (or around) the real request. */
 type Script = (call: number, params: BulkParams, real: (params: BulkParams) => Promise<BulkBody>) => Promise<BulkBody>;
 
+/** The sink sends each body as one NDJSON Buffer (bulkRequestBody); scripts see it item by item, two lines each. */
+function itemsOf(body: Buffer): string[] {
+  const lines = body.toString().split('\n');
+  if (lines.pop() !== '') throw new Error('a bulk body ends with a newline');
+  return Array.from({ length: lines.length / 2 }, (_, i) => `${lines[2 * i]}\n${lines[2 * i + 1]}`);
+}
+
 function scriptedClient(script: Script): { client: Client; calls: BulkParams[] } {
   const client = newClient();
   const calls: BulkParams[] = [];
   const real = client.bulk.bind(client) as unknown as (params: BulkParams) => Promise<BulkBody>;
-  client.bulk = (async (params: BulkParams) => {
+  client.bulk = (async (sent: { operations: Buffer }) => {
+    const params = { ...sent, operations: itemsOf(sent.operations) };
     calls.push({ operations: [...params.operations] });
     return script(calls.length, params, (p) => real({ ...params, ...p }));
   }) as unknown as typeof client.bulk;
