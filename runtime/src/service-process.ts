@@ -18,10 +18,15 @@ export function loadConfigOrExit<C>(load: () => C, ConfigError: abstract new (pr
 
 /**
  * JSON lines on stdout, each with the service and the pid. Event bodies and keys are never logged; the
- * Authorization header is redacted should a request ever be logged with its headers.
+ * Authorization header is redacted should a request ever be logged with its headers. Written synchronously:
+ * pino's default buffers, and on a pipe the last lines before process.exit (`stopped`, a fatal error) were
+ * sometimes lost; the services log per batch or event of note, never per request, so the cost is small.
  */
 export function createServiceLogger(service: string, level: string): Logger {
-  return pino({ level, base: { service, pid: process.pid }, redact: ['req.headers.authorization', 'headers.authorization'] });
+  return pino(
+    { level, base: { service, pid: process.pid }, redact: ['req.headers.authorization', 'headers.authorization'] },
+    pino.destination({ dest: 1, sync: true }),
+  );
 }
 
 /** An exception a known library bug throws outside any call of ours, which the process survives. */

@@ -37,11 +37,18 @@ function run(t: Test, scenario: string, env: Record<string, string> = {}): Run {
     for (const line of parts) if (line) lines.push(JSON.parse(line));
   });
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': the child may exit before its last lines are read from the pipe.
+  let closed = false;
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      closed = true;
+      resolve(code);
+    }),
+  );
   const logged = async (msg: string) => {
     const deadline = Date.now() + 10_000;
     while (!lines.some((l) => l.msg === msg)) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no "${msg}" line; got ${JSON.stringify(lines)} ${stderr}`);
+      if (Date.now() > deadline || closed) throw new Error(`no "${msg}" line; got ${JSON.stringify(lines)} ${stderr}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   };
