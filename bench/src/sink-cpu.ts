@@ -21,6 +21,7 @@ import {
   classifyBulkResponse,
   decodeMessage,
   isBulkItem,
+  loadConfig,
   toBulkItem,
   type BulkItem,
   type BulkResponseBody,
@@ -42,10 +43,11 @@ for (const [name, value] of Object.entries({ events: total, rounds })) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number of at least 1 (got ${value})`);
 }
 
-// The sink's defaults (sinks/src/config.ts, elasticsearch/options.ts): what one write() gets and cuts.
-const BATCH_RECORDS = 10_000;
-const MAX_BULK_BYTES = 5 * 1024 * 1024;
-const BULK_CONCURRENCY = 2;
+// The sink's own defaults (and any SINK_… / ELASTICSEARCH_… set here): what one write() gets and cuts.
+const sinkConfig = loadConfig({ ...process.env, SINK: 'elasticsearch' });
+const BATCH_RECORDS = sinkConfig.maxBatchRecords;
+const MAX_BULK_BYTES = sinkConfig.elasticsearchBulkMaxBytes;
+const BULK_CONCURRENCY = sinkConfig.elasticsearchBulkConcurrency;
 const TOPIC = 'logs.v1';
 const INDEX_PREFIX = 'logs';
 

@@ -6,8 +6,7 @@ import type { LogEvent, QueryNode } from '@logpipe/schemas';
 import { compileSql } from '@logpipe/schemas';
 import type { Sql, TransactionSql } from 'postgres';
 import { classifyPgError, pgMessage } from '../postgres/pg-errors.js';
-import type { PgPool } from '../postgres/pool.js';
-import { ident } from '../postgres/sql-names.js';
+import { ident, type PgPool } from '@logpipe/runtime';
 import { StoreError, type LogStore, type StoreBucket, type StoreCall, type StoreHistogramRequest, type StoreSearchRequest, type StoreStats } from './contract.js';
 import { toHit, type StoredFields } from './hit.js';
 
