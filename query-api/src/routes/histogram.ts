@@ -13,7 +13,7 @@ import { FilterProperties, SourceParam, storesFor, toSearchParams } from '../sea
 import { boundMs, hasRegex, scopedQuery } from '../search/query-ast.js';
 import type { LogStore, StoreBucket, StoreName } from '../stores/contract.js';
 import { HistogramResponse } from './response-schemas.js';
-import { clientGone, observeOutcomes, principalOf } from './shared.js';
+import { clientGone, keyConfirmed, observeOutcomes, principalOf } from './shared.js';
 
 export interface HistogramRouteOptions {
   stores: Readonly<Record<StoreName, LogStore>>;
@@ -41,7 +41,7 @@ export async function histogramRoutes(app: FastifyInstance, opts: HistogramRoute
 
   app.get<{ Querystring: HistogramQuerystring }>(
     '/api/histogram',
-    { schema: { querystring: HistogramQuerystring, response: { 200: HistogramResponse } }, config: { access: 'read' } },
+    { schema: { querystring: HistogramQuerystring, response: { 200: HistogramResponse } }, config: { access: 'read', overlapKeyCheck: true } },
     async (request, reply) => {
       const started = performance.now();
       const query = request.query;
@@ -68,7 +68,7 @@ export async function histogramRoutes(app: FastifyInstance, opts: HistogramRoute
       const ast = scopedQuery(params, principalOf(request).resourcePatterns, nowMs);
       const timeoutMs = hasRegex(ast) ? Math.min(config.storeTimeoutMs, config.regexTimeoutMs) : config.storeTimeoutMs;
       const stores = storesFor(query.source).map((name) => opts.stores[name]);
-      const outcomes = await fanOut(stores, { timeoutMs, signal: clientGone(reply) }, (store, call) => store.histogram({ ...call, ast, intervalMs }));
+      const [outcomes] = await Promise.all([fanOut(stores, { timeoutMs, signal: clientGone(reply) }, (store, call) => store.histogram({ ...call, ast, intervalMs })), keyConfirmed(request)]);
       observeOutcomes(metrics, 'histogram', outcomes);
       const total = (list: StoreBucket[]): number => list.reduce((sum, b) => sum + b.count, 0);
       const sources = sourceReports(outcomes, total);

@@ -12,7 +12,7 @@ import { SearchQuerystring, storesFor, toSearchParams } from '../search/params.j
 import { hasRegex, scopedQuery } from '../search/query-ast.js';
 import type { LogStore, Position, StoreName } from '../stores/contract.js';
 import { SearchResponse } from './response-schemas.js';
-import { clientGone, observeOutcomes, principalOf } from './shared.js';
+import { clientGone, keyConfirmed, observeOutcomes, principalOf } from './shared.js';
 
 export interface SearchRouteOptions {
   stores: Readonly<Record<StoreName, LogStore>>;
@@ -30,7 +30,7 @@ export async function searchRoutes(app: FastifyInstance, opts: SearchRouteOption
 
   app.get<{ Querystring: SearchQuerystring }>(
     '/api/search',
-    { schema: { querystring: SearchQuerystring, response: { 200: SearchResponse } }, config: { access: 'read' } },
+    { schema: { querystring: SearchQuerystring, response: { 200: SearchResponse } }, config: { access: 'read', overlapKeyCheck: true } },
     async (request, reply) => {
       const started = performance.now();
       const query = request.query;
@@ -54,9 +54,11 @@ export async function searchRoutes(app: FastifyInstance, opts: SearchRouteOption
       const stores = storesFor(query.source).map((name) => opts.stores[name]);
 
       // limit + 1 from each store: the extra one says whether another page follows (search/merge.ts).
-      const outcomes = await fanOut(stores, { timeoutMs, signal: clientGone(reply) }, (store, call) =>
-        store.search({ ...call, ast, order, size: limit + 1, ...(after ? { after } : {}) }),
-      );
+      // Nothing is answered before the key is confirmed; the lookup runs alongside the stores.
+      const [outcomes] = await Promise.all([
+        fanOut(stores, { timeoutMs, signal: clientGone(reply) }, (store, call) => store.search({ ...call, ast, order, size: limit + 1, ...(after ? { after } : {}) })),
+        keyConfirmed(request),
+      ]);
       observeOutcomes(metrics, 'search', outcomes);
       const sources = sourceReports(outcomes, (hits) => hits.length);
       requireAnswer(outcomes, sources);

@@ -11,6 +11,11 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
+/** Settles once the request's key is confirmed: at once, unless the route lets the lookup overlap its work. */
+export function keyConfirmed(request: FastifyRequest): Promise<void> {
+  return request.keyCheck ?? Promise.resolve();
+}
+
 /** Aborts when the client disconnects before its answer was sent, so the stores stop working for nobody. */
 export function clientGone(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();

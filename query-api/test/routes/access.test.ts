@@ -117,6 +117,19 @@ t.test('a revoked key stops working at once', async (t) => {
   t.equal((await get(api.app, '/api/stats', other.key)).status, 200);
   await api.services.deps.keys.revoke(other.id);
   t.equal((await get(api.app, '/api/stats', other.key)).status, 401, 'no cache in between');
+
+  // Search and histogram look a key seen before up while the stores work: the answer still waits for it.
+  for (const path of ['/api/search', '/api/histogram']) {
+    const seen = await createKey(api, 'reader');
+    const before = await get<{ hits?: unknown[]; buckets?: unknown[] }>(api.app, path, seen.key);
+    t.equal(before.status, 200, `${path} answers while the key is active`);
+    await api.services.deps.keys.revoke(seen.id);
+    const refused = await get<ErrorBody & { hits?: unknown; buckets?: unknown }>(api.app, path, seen.key);
+    t.equal(refused.status, 401, `${path}: refused on the next request`);
+    t.equal(refused.body.error.code, 'QRY_INVALID_KEY');
+    t.equal(refused.body.hits ?? refused.body.buckets, undefined, `${path}: no events in the refusal`);
+    t.equal((await get(api.app, path, seen.key)).status, 401, `${path}: and on every one after`);
+  }
 });
 
 t.test('the last active admin key cannot be revoked', async (t) => {
