@@ -10,7 +10,9 @@
 //   3. A fixed mix of queries (exact field, field + time range, full-text word, phrase, regex, combined) is
 //      run round-robin through the API (source=both, limit 100) and directly against each store with the
 //      same compiled query (Elasticsearch search; PostgreSQL select with the same where, order and limit),
-//      one request at a time, so each measures latency, not throughput.
+//      one request at a time, so each measures latency, not throughput. In the same rounds, as floors with
+//      no target: both stores asked at once (what a fan-out costs on this machine without any API) and a
+//      round trip to the API's /healthz (what an HTTP hop costs).
 // It prints p50/p99 per query kind and the ratio API p50 / slower direct p50, next to the issue's targets.
 // Usage: node bench/dist/query.js [--events 1000000] [--runs 30] [--reuse] [--keep] [--json]
 // --reuse skips loading when the bench schema and indices already hold --events events (a previous --keep).
@@ -187,16 +189,25 @@ function getJson(url: string, headers: Record<string, string>): Promise<{ status
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
+interface Percentiles {
+  p50: number;
+  p99: number;
+}
+
 interface Row {
   kind: string;
   targetP99: number;
-  api: { p50: number; p99: number };
-  elasticsearch: { p50: number; p99: number };
-  postgres: { p50: number; p99: number };
+  api: Percentiles;
+  elasticsearch: Percentiles;
+  postgres: Percentiles;
+  /** Both stores asked at once, directly: the least a fan-out costs here. */
+  both: Percentiles;
+  /** A round trip to the API's /healthz: the least an HTTP hop costs here. */
+  http: Percentiles;
   ratio: number;
   hits: number;
   /** Requests that failed (API: not 200, or partial; a store: an error), timed until they failed. */
-  failed: Record<'api' | 'elasticsearch' | 'postgres', number>;
+  failed: Record<'api' | 'elasticsearch' | 'postgres' | 'both' | 'http', number>;
 }
 
 async function main(): Promise<void> {
@@ -256,14 +267,23 @@ async function main(): Promise<void> {
       );
       return Math.min(LIMIT, rows.length);
     },
+    // Not a target of the issue: what any client asking both stores pays on this machine, with no API in
+    // between (their CPU contends; each store alone has both cores).
+    both: async (params: SearchParams): Promise<number> => Math.max(...(await Promise.all([targets.elasticsearch(params), targets.postgres(params)]))),
+    // Nor this: an HTTP round trip to the same API process that does nothing (its /healthz).
+    http: async (): Promise<number> => {
+      const res = await getJson(`${base}/healthz`, {});
+      if (res.status !== 200) throw new Error(`/healthz: ${res.status}`);
+      return 0;
+    },
   };
   type Target = keyof typeof targets;
 
   const rows: Row[] = [];
   try {
     for (const mix of queryMix(events)) {
-      const times: Record<Target, number[]> = { api: [], elasticsearch: [], postgres: [] };
-      const failed: Record<Target, number> = { api: 0, elasticsearch: 0, postgres: 0 };
+      const times: Record<Target, number[]> = { api: [], elasticsearch: [], postgres: [], both: [], http: [] };
+      const failed: Record<Target, number> = { api: 0, elasticsearch: 0, postgres: 0, both: 0, http: 0 };
       let hits = 0;
       // A query a target cannot answer in time is a result to report (a failure, timed), not the end of the run.
       const attempt = async (target: Target, params: SearchParams): Promise<number> => {
@@ -292,7 +312,18 @@ async function main(): Promise<void> {
         return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
       };
       for (const target of Object.keys(failed) as Target[]) failed[target] -= warmupFailures[target];
-      const row: Row = { kind: mix.kind, targetP99: mix.targetP99, api: stat('api'), elasticsearch: stat('elasticsearch'), postgres: stat('postgres'), ratio: 0, hits: Math.round(hits / runs), failed };
+      const row: Row = {
+        kind: mix.kind,
+        targetP99: mix.targetP99,
+        api: stat('api'),
+        elasticsearch: stat('elasticsearch'),
+        postgres: stat('postgres'),
+        both: stat('both'),
+        http: stat('http'),
+        ratio: 0,
+        hits: Math.round(hits / runs),
+        failed,
+      };
       row.ratio = row.api.p50 / Math.max(row.elasticsearch.p50, row.postgres.p50);
       rows.push(row);
       progress(`${mix.kind}: API p50 ${fmt(row.api.p50)} ms, p99 ${fmt(row.api.p99)} ms, failed API ${failed.api} / ES ${failed.elasticsearch} / PG ${failed.postgres} of ${runs}`);
@@ -314,6 +345,16 @@ async function main(): Promise<void> {
         (r) =>
           `| ${r.kind} | ${fmt(r.api.p50)} / ${fmt(r.api.p99)} | ${fmt(r.elasticsearch.p50)} / ${fmt(r.elasticsearch.p99)} | ${fmt(r.postgres.p50)} / ${fmt(r.postgres.p99)} | ${fmt(r.ratio, 2)} ${r.ratio <= 1.3 ? 'met' : 'NOT met'} | ≤ ${r.targetP99} ms ${r.api.p99 <= r.targetP99 && r.failed.api === 0 ? 'met' : 'NOT met'} | ${r.hits} | ${r.failed.api} / ${r.failed.elasticsearch} / ${r.failed.postgres} of ${runs} |`,
       ),
+      '',
+      'Floors on this machine, in the same rounds (no target): both stores asked at once, directly, and an HTTP round trip to the API doing nothing (/healthz):',
+      '',
+      '| query | both stores at once p50 / p99 ms | ÷ slower store p50 | + HTTP round trip p50 ms | floor ÷ slower store p50 | API p50 ÷ floor |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...rows.map((r) => {
+        const slower = Math.max(r.elasticsearch.p50, r.postgres.p50);
+        const floor = r.both.p50 + r.http.p50;
+        return `| ${r.kind} | ${fmt(r.both.p50)} / ${fmt(r.both.p99)} | ${fmt(r.both.p50 / slower, 2)} | ${fmt(r.http.p50)} | ${fmt(floor / slower, 2)} | ${fmt(r.api.p50 / floor, 2)} |`;
+      }),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   }
