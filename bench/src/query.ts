@@ -187,6 +187,16 @@ function getJson(url: string, headers: Record<string, string>): Promise<{ status
   });
 }
 
+/** A query of the mix as a short label: its parameters, a time range as the hour it starts (UTC). */
+function describe(params: SearchParams): string {
+  const parts = Object.entries(params).flatMap(([name, value]) => {
+    if (name === 'to') return [];
+    if (name === 'from') return [`1 h from ${String(value).slice(11, 16)}`];
+    return [`${name}=${[value].flat().join(',')}`];
+  });
+  return parts.join(' ').replaceAll('|', '\\|');
+}
+
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
 interface Percentiles {
@@ -205,6 +215,8 @@ interface Row {
   /** A round trip to the API's /healthz: the least an HTTP hop costs here. */
   http: Percentiles;
   ratio: number;
+  /** The same per query of the kind: "the slower store" of one query, not of the kind's mix. */
+  variants: { query: string; api: number; elasticsearch: number; postgres: number; ratio: number }[];
   hits: number;
   /** Requests that failed (API: not 200, or partial; a store: an error), timed until they failed. */
   failed: Record<'api' | 'elasticsearch' | 'postgres' | 'both' | 'http', number>;
@@ -282,7 +294,9 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   try {
     for (const mix of queryMix(events)) {
-      const times: Record<Target, number[]> = { api: [], elasticsearch: [], postgres: [], both: [], http: [] };
+      const noTimes = (): Record<Target, number[]> => ({ api: [], elasticsearch: [], postgres: [], both: [], http: [] });
+      const times = noTimes();
+      const byVariant = mix.variants.map(noTimes);
       const failed: Record<Target, number> = { api: 0, elasticsearch: 0, postgres: 0, both: 0, http: 0 };
       let hits = 0;
       // A query a target cannot answer in time is a result to report (a failure, timed), not the end of the run.
@@ -303,14 +317,21 @@ async function main(): Promise<void> {
         for (const target of Object.keys(targets) as Target[]) {
           const started = performance.now();
           const n = await attempt(target, params);
-          times[target].push(performance.now() - started);
+          const took = performance.now() - started;
+          times[target].push(took);
+          byVariant[run % mix.variants.length]?.[target].push(took);
           if (target === 'api') hits += n;
         }
       }
-      const stat = (target: Target) => {
-        const sorted = [...times[target]].sort((a, b) => a - b);
+      const stat = (target: Target, of = times): Percentiles => {
+        const sorted = [...of[target]].sort((a, b) => a - b);
         return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
       };
+      const variants = mix.variants.map((params, i) => {
+        const of = byVariant[i] ?? noTimes();
+        const [api, elasticsearch, postgres] = (['api', 'elasticsearch', 'postgres'] as const).map((target) => stat(target, of).p50) as [number, number, number];
+        return { query: describe(params), api, elasticsearch, postgres, ratio: api / Math.max(elasticsearch, postgres) };
+      });
       for (const target of Object.keys(failed) as Target[]) failed[target] -= warmupFailures[target];
       const row: Row = {
         kind: mix.kind,
@@ -321,6 +342,7 @@ async function main(): Promise<void> {
         both: stat('both'),
         http: stat('http'),
         ratio: 0,
+        variants,
         hits: Math.round(hits / runs),
         failed,
       };
@@ -345,6 +367,12 @@ async function main(): Promise<void> {
         (r) =>
           `| ${r.kind} | ${fmt(r.api.p50)} / ${fmt(r.api.p99)} | ${fmt(r.elasticsearch.p50)} / ${fmt(r.elasticsearch.p99)} | ${fmt(r.postgres.p50)} / ${fmt(r.postgres.p99)} | ${fmt(r.ratio, 2)} ${r.ratio <= 1.3 ? 'met' : 'NOT met'} | ≤ ${r.targetP99} ms ${r.api.p99 <= r.targetP99 && r.failed.api === 0 ? 'met' : 'NOT met'} | ${r.hits} | ${r.failed.api} / ${r.failed.elasticsearch} / ${r.failed.postgres} of ${runs} |`,
       ),
+      '',
+      `Per query of the mix (each kind runs its three in turn, ${Math.floor(runs / 3)} runs each): p50s in ms, and the ratio to the slower store for that query:`,
+      '',
+      '| kind | query | API | Elasticsearch | PostgreSQL | API ÷ slower store (≤ 1.3) |',
+      '|---|---|---:|---:|---:|---:|',
+      ...rows.flatMap((r) => r.variants.map((v) => `| ${r.kind} | \`${v.query}\` | ${fmt(v.api)} | ${fmt(v.elasticsearch)} | ${fmt(v.postgres)} | ${fmt(v.ratio, 2)} ${v.ratio <= 1.3 ? 'met' : 'NOT met'} |`)),
       '',
       'Floors on this machine, in the same rounds (no target): both stores asked at once, directly, and an HTTP round trip to the API doing nothing (/healthz):',
       '',
