@@ -48,6 +48,10 @@ export function classifyElasticsearchError(err: unknown, timeoutMs: number): Sto
 // complete; with these, it fails instead, so a page is either exact or reported as missing.
 const EXACT = { ignore_unavailable: true, allow_no_indices: true, allow_partial_search_results: false } as const;
 
+// Only what is read back: a hit's _index, _id, _score and sort values are a third of a search's answer,
+// which Elasticsearch would write and this process parse. Without hits, `hits` is then absent.
+const SEARCH_FIELDS = ['hits.hits._source', 'timed_out'];
+
 export function createElasticsearchStore({ client, alias }: ElasticsearchStoreOptions): LogStore {
   const guarded = async <T>(call: StoreCall, run: () => Promise<T>): Promise<T> => {
     try {
@@ -76,11 +80,12 @@ export function createElasticsearchStore({ client, alias }: ElasticsearchStoreOp
             size: request.size,
             track_total_hits: false,
             timeout: `${request.timeoutMs}ms`,
+            filter_path: SEARCH_FIELDS,
           },
           transport(request),
         );
         timedOut(res, request);
-        return res.hits.hits.flatMap((hit) => (hit._source ? [toHit(hit._source)] : []));
+        return (res.hits?.hits ?? []).flatMap((hit) => (hit._source ? [toHit(hit._source)] : []));
       }),
 
     histogram: (request: StoreHistogramRequest): Promise<StoreBucket[]> =>
