@@ -3,8 +3,8 @@
 //   1. N sample events (sample-events.ts, moved to end an hour before today began, UTC: a finished day,
 //      inside both sinks' retention) are written through the sinks' own write code — the path the pipeline
 //      stores events by — into a PostgreSQL schema and an Elasticsearch index prefix of the bench's own.
-//      Then the stores get what they give a finished day: the sink's maintenance run (which merges a past
-//      day's index into one segment) and ANALYZE (autovacuum's).
+//      Then the stores get what they give a finished day: the sinks' maintenance runs (which merge a past
+//      day's index into one segment, and a past partition's GIN pending lists) and ANALYZE (autovacuum's).
 //   2. The query API runs as its own process (query-api/dist/main.js, pointed at that schema and alias, on a
 //      free port), as in the stack; it is asked over HTTP, as a client would.
 //   3. A fixed mix of queries (exact field, field + time range, full-text word, phrase, regex, combined) is
@@ -124,6 +124,9 @@ async function load(events: LogEvent[]): Promise<void> {
     progress('merging the finished day as the Elasticsearch sink does (its maintenance run)');
     const maintained = await el.applyRetention();
     progress(`merged ${maintained.merged.join(', ') || 'nothing'}`);
+    progress("merging the finished day's full-text pending lists as the PostgreSQL sink does (its maintenance run)");
+    const pgMaintained = await pg.maintain();
+    progress(`merged ${pgMaintained.merged.join(', ') || 'nothing'}`);
   } finally {
     await Promise.allSettled([pg.close(), el.close()]);
   }

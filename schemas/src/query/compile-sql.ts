@@ -42,6 +42,9 @@ const FLIP: Readonly<Record<TimeOp, TimeOp>> = { '>=': '<', '>': '<=', '<=': '>'
 /** A lexeme in tsquery syntax: quoted, so any character is literal (words never hold ' or \ anyway). */
 const lexeme = (word: string): string => `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 
+/** Text matched literally by LIKE (whose escape character is `\\`). Words hold none of these today. */
+const likeLiteral = (text: string): string => text.replace(/[\\%_]/g, '\\$&');
+
 class SqlBuilder {
   readonly values: unknown[] = [];
   constructor(readonly first: number) {}
@@ -57,9 +60,15 @@ class SqlBuilder {
       case 'words':
         return [`${WORDS_TSVECTOR_SQL} @@ ${this.param(node.words.map(lexeme).join(' & '))}::tsquery`, true];
       case 'phrase': {
-        const all = `${WORDS_TSVECTOR_SQL} @@ ${this.param(node.words.map(lexeme).join(' & '))}::tsquery`;
-        if (node.words.length === 1) return [all, true];
-        return [`(${all} and strpos(' ' || words || ' ', ${this.param(` ${node.words.join(' ')} `)}) > 0)`, true];
+        const all = (): string => `${WORDS_TSVECTOR_SQL} @@ ${this.param(node.words.map(lexeme).join(' & '))}::tsquery`;
+        if (node.words.length === 1) return [all(), true];
+        // The LIKE is implied by the exact test after it, and is there for speed: walking the (timestamp,
+        // id) index, PostgreSQL tests each row's conditions cheapest first by its cost estimates, which put
+        // building the row's tsvector first. LIKE is estimated cheaper and rejects most rows before that
+        // ("connection reset", newest 101 of 1M rows: 18 ms -> 6 ms).
+        const joined = node.words.join(' ');
+        const like = `words like ${this.param(`%${likeLiteral(joined)}%`)}`;
+        return [`(${like} and ${all()} and strpos(' ' || words || ' ', ${this.param(` ${joined} `)}) > 0)`, true];
       }
       case 'wordPrefix':
         return [`${WORDS_TSVECTOR_SQL} @@ ${this.param(`${lexeme(node.prefix)}:*`)}::tsquery`, true];

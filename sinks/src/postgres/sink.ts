@@ -22,7 +22,7 @@ function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): P
 
 export interface PostgresSink extends Sink {
   readonly config: PostgresSinkConfig;
-  /** Creates the partitions ahead and drops those past retention now; the timer does it on its own. */
+  /** Creates the partitions ahead, drops those past retention and merges finished days' GIN pending lists now; the timer does it on its own. */
   maintain(): Promise<RetentionResult>;
 }
 
