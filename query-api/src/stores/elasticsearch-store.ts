@@ -48,8 +48,8 @@ export function classifyElasticsearchError(err: unknown, timeoutMs: number): Sto
 // complete; with these, it fails instead, so a page is either exact or reported as missing.
 const EXACT = { ignore_unavailable: true, allow_no_indices: true, allow_partial_search_results: false } as const;
 
-// Only what is read back: a hit's _index, _id, _score and sort values are a third of a search's answer,
-// which Elasticsearch would write and this process parse. Without hits, `hits` is then absent.
+// Only what is read back: a hit's _index, _id, _score and sort values are 28 % of a search's answer,
+// which Elasticsearch would write and this process parse (101 hits: 55 -> 40 KB). Without hits, `hits` is absent.
 const SEARCH_FIELDS = ['hits.hits._source', 'timed_out'];
 
 export function createElasticsearchStore({ client, alias }: ElasticsearchStoreOptions): LogStore {
