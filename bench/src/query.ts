@@ -23,7 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Client, type estypes } from '@elastic/elasticsearch';
-import { buildQuery, compileElasticsearch, compileSql, eventCodec, normalizeEvent, SCHEMA_FINGERPRINT_HEADER, type LogEvent, type QueryNode, type SearchParams } from '@logpipe/schemas';
+import { buildQuery, compileElasticsearch, compileSql, elasticsearchEventSort, eventCodec, normalizeEvent, SCHEMA_FINGERPRINT_HEADER, type LogEvent, type QueryNode, type SearchParams } from '@logpipe/schemas';
 import { buildElasticsearchSink, buildPostgresSink, type Sink, type SinkBatch } from '@logpipe/sinks';
 import { pino } from 'pino';
 import postgres from 'postgres';
@@ -265,7 +265,7 @@ async function main(): Promise<void> {
       const res = await es.search({
         index: prefix,
         query: compileElasticsearch(astOf(params)) as estypes.QueryDslQueryContainer,
-        sort: [{ timestamp: { order: 'desc' } }, { id: { order: 'desc' } }],
+        sort: elasticsearchEventSort('desc'),
         size: LIMIT + 1,
         track_total_hits: false,
       });

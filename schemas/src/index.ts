@@ -4,3 +4,4 @@ export { LOG_EVENT_AVRO_SCHEMA, type AvroRecordSchema } from './avro.js';
 export * from './codec.js';
 export * from './errors.js';
 export * from './query/index.js';
+export * from './id-order.js';

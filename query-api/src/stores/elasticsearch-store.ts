@@ -3,7 +3,7 @@
 // No user text reaches Elasticsearch as query syntax: compileElasticsearch builds term/match_phrase/
 // regexp objects from the AST (schemas/src/query).
 import { errors, type Client, type estypes } from '@elastic/elasticsearch';
-import { compileElasticsearch, type LogEvent, type QueryNode } from '@logpipe/schemas';
+import { compileElasticsearch, elasticsearchEventSort, elasticsearchSearchAfter, type LogEvent, type QueryNode } from '@logpipe/schemas';
 import { StoreError, type LogStore, type StoreBucket, type StoreCall, type StoreHistogramRequest, type StoreSearchRequest, type StoreStats } from './contract.js';
 import { toHit, type StoredFields } from './hit.js';
 
@@ -69,14 +69,16 @@ export function createElasticsearchStore({ client, alias }: ElasticsearchStoreOp
 
     search: (request: StoreSearchRequest): Promise<LogEvent[]> =>
       guarded(request, async () => {
+        const after = request.after ? elasticsearchSearchAfter(request.after.ms, request.after.id) : undefined;
+        if (request.after && !after) throw new StoreError('elasticsearch', 'rejected', 'the cursor does not hold an event id');
         const res = await client.search<StoredFields>(
           {
             index: alias,
             ...EXACT,
             query: compileElasticsearch(request.ast) as estypes.QueryDslQueryContainer,
-            // `id` is the keyword copy of _id (which 8.x cannot sort on): the tie-breaker within a millisecond.
-            sort: [{ timestamp: { order: request.order } }, { id: { order: request.order } }],
-            ...(request.after ? { search_after: [request.after.ms, request.after.id] } : {}),
+            // The id as numbers breaks ties within a millisecond (schemas/src/id-order.ts says why not `id`).
+            sort: elasticsearchEventSort(request.order),
+            ...(after ? { search_after: after } : {}),
             size: request.size,
             track_total_hits: false,
             timeout: `${request.timeoutMs}ms`,
@@ -116,7 +118,7 @@ export function createElasticsearchStore({ client, alias }: ElasticsearchStoreOp
         const [count, newest] = await Promise.all([
           client.count({ index: alias, ignore_unavailable: true, allow_no_indices: true, query }, transport(call)),
           client.search<StoredFields>(
-            { index: alias, ...EXACT, query, size: 1, track_total_hits: false, _source: ['id', 'timestamp'], sort: [{ timestamp: { order: 'desc' } }, { id: { order: 'desc' } }] },
+            { index: alias, ...EXACT, query, size: 1, track_total_hits: false, _source: ['id', 'timestamp'], sort: elasticsearchEventSort('desc') },
             transport(call),
           ),
         ]);

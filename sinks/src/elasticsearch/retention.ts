@@ -32,7 +32,7 @@ export interface IndexRetentionResult {
 export const MERGE_ABOVE_SEGMENTS = 3;
 
 /** A force merge of a large index takes minutes; it runs in the background of the sink, so it may wait. */
-const FORCE_MERGE_TIMEOUT_MS = 60 * 60 * 1000;
+export const FORCE_MERGE_TIMEOUT_MS = 60 * 60 * 1000;
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -79,6 +79,12 @@ export function indicesToMerge(segmentsByIndex: ReadonlyMap<string, number>, pre
 
 export interface IndexRetentionOptions {
   client: Client;
+  /**
+   * For force merges: a client made with requestTimeout FORCE_MERGE_TIMEOUT_MS. The client's own timeout
+   * bounds every request (a per-request one can only shorten it), and the sink's 30 s ended the wait for a
+   * 1M-event day's merge while Elasticsearch went on merging. Default: `client`.
+   */
+  mergeClient?: Client | undefined;
   indexPrefix: string;
   retentionDays: number;
   /** Time between runs; the first run starts at once. */
@@ -151,7 +157,7 @@ export function startIndexRetention(options: IndexRetentionOptions): IndexRetent
       if (stopping.signal.aborted) break;
       const started = performance.now();
       try {
-        await client.indices.forcemerge({ index, max_num_segments: 1 }, { signal: stopping.signal, requestTimeout: FORCE_MERGE_TIMEOUT_MS });
+        await (options.mergeClient ?? client).indices.forcemerge({ index, max_num_segments: 1 }, { signal: stopping.signal, requestTimeout: FORCE_MERGE_TIMEOUT_MS });
         merged.push(index);
         logger.info({ stage: 'retention', index, segmentsBefore: segments.get(index), ms: Math.round(performance.now() - started) }, 'merged a finished day into one segment');
       } catch (err) {

@@ -9,9 +9,9 @@ import { sendBulkBody, type WriteTally } from './bulk-sender.js';
 import { EsSinkError } from './errors.js';
 import { Limiter } from './limiter.js';
 import { type ElasticsearchSinkConfig, type ElasticsearchSinkOptions, resolveElasticsearchSinkConfig } from './options.js';
-import { startIndexRetention, type IndexRetentionResult } from './retention.js';
+import { FORCE_MERGE_TIMEOUT_MS, startIndexRetention, type IndexRetentionResult } from './retention.js';
 import { isRetriable, RetryBudget, type RetryPolicy } from './retry.js';
-import { indexTemplateBody, WORDS_MAPPING } from './template.js';
+import { ADDED_PROPERTIES, indexTemplateBody } from './template.js';
 
 const RETRY_LOG_INTERVAL_MS = 10_000;
 
@@ -77,8 +77,10 @@ export async function buildElasticsearchSink(
     logger.warn({ code: err.code, stage: 'starting', err }, 'Elasticsearch unreachable; the template is put before the first write');
   }
 
+  const mergeClient = deps.client ? undefined : new Client({ node: config.node, requestTimeout: FORCE_MERGE_TIMEOUT_MS, maxRetries: 0 });
   const retention = startIndexRetention({
     client,
+    mergeClient,
     indexPrefix: config.indexPrefix,
     retentionDays: config.retentionDays,
     intervalMs: config.retentionIntervalMs,
@@ -161,7 +163,7 @@ export async function buildElasticsearchSink(
       // Ends backoff waits at once; requests already on the wire finish (bounded by requestTimeoutMs).
       closing.abort();
       await Promise.allSettled([...inFlight, retention.stop()]);
-      await client.close();
+      await Promise.all([client.close(), mergeClient?.close()]);
     },
   };
 }
@@ -172,9 +174,9 @@ async function putTemplate(client: Client, config: ElasticsearchSinkConfig, retr
     try {
       // PUT replaces the template with the same name: idempotent, and a new version applies from the next new index.
       await client.indices.putIndexTemplate(indexTemplateBody(config));
-      // Daily indices made with template 1 (strict, no `words`) would refuse every document until midnight:
-      // adding a field to a mapping is allowed, and a no-op where it is already there.
-      await client.indices.putMapping({ index: `${config.indexPrefix}-*`, allow_no_indices: true, expand_wildcards: 'open', properties: { words: WORDS_MAPPING } });
+      // Daily indices made with an older template (strict, without a later field) would refuse every document
+      // until midnight: adding a field to a mapping is allowed, and a no-op where it is already there.
+      await client.indices.putMapping({ index: `${config.indexPrefix}-*`, allow_no_indices: true, expand_wildcards: 'open', properties: ADDED_PROPERTIES });
       return;
     } catch (err) {
       if (!isRetriable(err)) throw new EsSinkError('SINK_ES_TEMPLATE_REFUSED', err instanceof Error ? err.message : String(err), { cause: err });

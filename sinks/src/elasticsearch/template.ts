@@ -1,14 +1,16 @@
 // The index template behind the daily indices, and which daily index an event goes to. Pure.
 // What each field supports for queries (whole word, phrase, prefix, regexp) is said on the field below.
 import type { estypes } from '@elastic/elasticsearch';
+import { ID_ORDER_FIELDS } from '@logpipe/schemas';
 import type { ElasticsearchSinkConfig } from './options.js';
 
 /**
  * Bump when the template body changes; stored in the template's `version` and `_meta`.
  * 2: the `words` field (the query language's words of the message), excluded from _source.
  * 3: `message` no longer analysed (the query language searches `words`), `receivedAt` kept in _source only.
+ * 4: the id as three numbers (`idOrder0..2`), the sort's tie-breaker, excluded from _source.
  */
-export const TEMPLATE_VERSION = 3;
+export const TEMPLATE_VERSION = 4;
 
 /**
  * Longest keyword value, in UTF-16 code units (what `ignore_above` counts), that is surely indexable:
@@ -31,8 +33,20 @@ const keyword: estypes.MappingProperty = { type: 'keyword' };
  * An index made with template 1 lacks it; adding this property to such an index makes it accept events
  * again (`PUT <index>/_mapping`), though its _source then keeps `words`.
  */
-export const WORDS_MAPPING: estypes.MappingProperty = { type: 'text', analyzer: 'whitespace', norms: false };
+const WORDS_MAPPING: estypes.MappingProperty = { type: 'text', analyzer: 'whitespace', norms: false };
 const date: estypes.MappingProperty = { type: 'date', format: 'strict_date_optional_time' };
+
+/**
+ * Fields added to the mapping after template 1, which an older daily index lacks: with `dynamic: strict` it
+ * would refuse every event until midnight. The sink adds them to its indices at start (adding a field is
+ * allowed, and a no-op where it is there). Events such an index stored before have no `idOrder*` values: they
+ * sort after the others of their millisecond, in the order they were written (search: query-api's README).
+ */
+export const ADDED_PROPERTIES: Record<string, estypes.MappingProperty> = {
+  words: WORDS_MAPPING,
+  // Sorted on, never searched: doc values only. schemas/src/id-order.ts says why they exist.
+  ...Object.fromEntries(ID_ORDER_FIELDS.map((f) => [f, { type: 'long', index: false } satisfies estypes.MappingProperty])),
+};
 
 export function indexTemplateBody(config: ElasticsearchSinkConfig): estypes.IndicesPutIndexTemplateRequest {
   return {
@@ -57,7 +71,7 @@ export function indexTemplateBody(config: ElasticsearchSinkConfig): estypes.Indi
       aliases: { [config.alias]: {} },
       mappings: {
         dynamic: 'strict', // an unknown top-level field is a bug upstream: refuse it (→ DLQ), never map it
-        _source: { excludes: ['words'] }, // derived from message; a hit's _source is exactly the event
+        _source: { excludes: ['words', ...ID_ORDER_FIELDS] }, // derived from message and id; a hit's _source is exactly the event
         date_detection: false, // a metadata string that looks like a date stays a keyword
         numeric_detection: false,
         dynamic_templates: [
@@ -66,7 +80,7 @@ export function indexTemplateBody(config: ElasticsearchSinkConfig): estypes.Indi
           { metadata_fractions: { path_match: 'metadata.*', match_mapping_type: 'double', mapping: { type: 'double' } } },
         ],
         properties: {
-          id: keyword, // _id cannot be sorted on in 8.x; this is the cursor tie-breaker
+          id: keyword, // the id searched for; sorted by its numeric form (ADDED_PROPERTIES)
           timestamp: date,
           // Shown in hits, never searched, sorted or aggregated: _source only, nothing to index.
           receivedAt: { type: 'date', format: 'strict_date_optional_time', index: false, doc_values: false },
@@ -83,7 +97,7 @@ export function indexTemplateBody(config: ElasticsearchSinkConfig): estypes.Indi
               raw: { type: 'keyword', ignore_above: KEYWORD_SAFE_CHARS, doc_values: false },
             },
           },
-          words: WORDS_MAPPING,
+          ...ADDED_PROPERTIES,
           resourceId: keyword,
           traceId: keyword,
           spanId: keyword,

@@ -1,32 +1,39 @@
 import t from 'tap';
-import { messageWordsText, type LogEvent } from '@logpipe/schemas';
+import { ID_ORDER_FIELDS, idOrderKeys, messageWordsText, type LogEvent } from '@logpipe/schemas';
 import { MIN_SPLIT_BYTES, bodyBytesFor, bulkBodies, bulkRequestBody, isBulkItem, toBulkItem, type BulkItem } from '../../src/elasticsearch/bulk-payload.js';
 import { event, record } from './helpers/fixtures.js';
 
-t.test('a record becomes a create action into its day and the event, with the words of its message, as source', async (t) => {
+/** The fields the sink adds to an event: its message's words and its id as numbers (both kept out of _source). */
+const added = (ev: LogEvent): Record<string, unknown> => ({ words: messageWordsText(ev.message), ...Object.fromEntries(ID_ORDER_FIELDS.map((f, i) => [f, idOrderKeys(ev.id)?.[i]]).filter(([, v]) => v !== undefined)) });
+
+t.test('a record becomes a create action into its day and the event, with the words of its message and its id as numbers, as source', async (t) => {
   const ev = event({ message: 'Naïve CAFÉ ✓ "quoted"\nsecond_line', timestamp: '2026-03-04T05:06:07.089Z' });
   const item = toBulkItem(record(ev), 'logs');
   if (!isBulkItem(item)) throw new Error('expected an item');
   const [action, source, extra] = item.lines.split('\n');
   t.same(JSON.parse(action ?? ''), { create: { _index: 'logs-2026.03.04', _id: ev.id } });
-  t.same(JSON.parse(source ?? ''), { ...ev, words: 'naïve café quoted second line' }, 'the mapping keeps words out of _source');
+  const keys = idOrderKeys(ev.id) ?? [];
+  t.equal(keys.length, 3);
+  t.same(JSON.parse(source ?? ''), { ...ev, words: 'naïve café quoted second line', idOrder0: keys[0], idOrder1: keys[1], idOrder2: keys[2] }, 'the mapping keeps words and idOrder* out of _source');
   t.equal(extra, undefined, 'a newline inside the message is escaped in the source line');
   t.equal(item.bytes, Buffer.byteLength(item.lines) + 1);
 });
 
-t.test('the source line is, to the byte, JSON.stringify of the event plus its words', async (t) => {
+t.test('the source line is, to the byte, JSON.stringify of the event plus what the sink adds', async (t) => {
   const events: LogEvent[] = [
     event(),
     event({ message: '', traceId: 't\u0000"\\', spanId: '\ud800 lone', commit: 'abc', metadata: {} }),
     event({ message: 'Ünïcödé 😀 \u2028', metadata: { '2': 'two', b: 1.5e-7, a: -0, '"odd key"\n': true, '1': Number.NaN, z: 'x' } }),
-    // No decoded LogEvent has `words` or a toJSON; the source is still what the spread would give.
+    // No decoded LogEvent has `words`, `idOrder*` or a toJSON; the source is still what the spread would give.
     { ...event({ message: 'Own Words' }), words: 'stale' } as LogEvent,
+    { ...event(), idOrder1: 5 } as LogEvent,
+    event({ id: 'not-a-uuid' }),
     Object.assign(Object.create({ toJSON: () => 'not the event' }) as object, event()) as LogEvent,
   ];
   for (const ev of events) {
     const item = toBulkItem(record(ev), 'logs');
     if (!isBulkItem(item)) throw new Error('expected an item');
-    t.equal(item.lines.split('\n')[1], JSON.stringify({ ...ev, words: messageWordsText(ev.message) }), ev.message);
+    t.equal(item.lines.split('\n')[1], JSON.stringify({ ...ev, ...added(ev) }), ev.message);
   }
 });
 

@@ -1,7 +1,7 @@
 // The Elasticsearch sink against the real node of the local stack: each test has its own index prefix,
 // template and alias, and removes them at the end.
 import { createServer } from 'node:net';
-import type { LogEvent } from '@logpipe/schemas';
+import { elasticsearchEventSort, elasticsearchSearchAfter, type LogEvent } from '@logpipe/schemas';
 import t, { type Test } from 'tap';
 import type { BuildSink } from '../../src/contract.js';
 import { buildElasticsearchSink, type ElasticsearchSink } from '../../src/elasticsearch/index.js';
@@ -84,11 +84,12 @@ t.test('what queries can rely on: words, phrases, prefixes, regexps, keywords, p
   t.same(await ids({ range: { timestamp: { gte: '2026-11-29T10:00:00.123Z', lte: '2026-11-29T10:00:00.123Z' } } }), sorted(a, b, c), 'timestamp range, ms precision');
 });
 
-t.test('a daily index made with template 1 (no words field) takes the field at start and accepts events again', async (t) => {
+t.test('a daily index made with template 1 (no words, no idOrder fields) takes the fields at start and accepts events again', async (t) => {
   const prefix = testPrefix();
   t.teardown(() => removePrefix(admin, prefix));
-  const v2 = indexTemplateBody(resolveElasticsearchSinkConfig({ indexPrefix: prefix })).template?.mappings ?? {};
-  const { words: _words, ...v1Properties } = v2.properties ?? {};
+  const current = indexTemplateBody(resolveElasticsearchSinkConfig({ indexPrefix: prefix })).template?.mappings ?? {};
+  const v1Properties = Object.fromEntries(Object.entries(current.properties ?? {}).filter(([name]) => name !== 'words' && !name.startsWith('idOrder')));
+  t.same(Object.keys(current.properties ?? {}).length - Object.keys(v1Properties).length, 4, 'words and three idOrder fields were added after template 1');
   await admin.indices.create({ index: `${prefix}-2026.11.29`, aliases: { [prefix]: {} }, mappings: { dynamic: 'strict', properties: v1Properties } });
   const sink = await buildElasticsearchSink(context(), { node: esUrl, indexPrefix: prefix });
   t.teardown(() => sink.close());
@@ -98,6 +99,25 @@ t.test('a daily index made with template 1 (no words field) takes the field at s
   t.same(await idsIn(admin, prefix), [ev.id]);
   const res = await admin.search({ index: prefix, query: { term: { words: 'full' } } });
   t.equal(res.hits.hits[0]?._id, ev.id, 'found by its words');
+  const sorted = await admin.search({ index: prefix, sort: elasticsearchEventSort('desc'), track_total_hits: false });
+  t.same(sorted.hits.hits[0]?.sort, elasticsearchSearchAfter(Date.parse(ev.timestamp), ev.id), 'sortable by its id as numbers');
+});
+
+t.test('the id is stored as numbers in id order, for sorting, and stays out of _source', async (t) => {
+  const { sink, prefix } = await sinkFor(t);
+  // Same millisecond, ids whose order only their later digits decide.
+  const ids = ['7f000000-0000-4000-8000-000000000002', '7f000000-0000-4000-8000-00000000000a', '7f000000-0000-4000-8000-000000000001', '7f000000-0000-4001-8000-000000000000', '00000000-0000-4000-8000-000000000000'];
+  const events = ids.map((id) => event({ id, timestamp: '2026-11-29T10:00:00.123Z' }));
+  t.match(await sink.write(batch(events)), { stored: 5, rejected: [] });
+  await admin.indices.refresh({ index: prefix });
+  for (const order of ['asc', 'desc'] as const) {
+    const res = await admin.search<LogEvent>({ index: prefix, sort: elasticsearchEventSort(order), track_total_hits: false });
+    const expected = [...ids].sort();
+    t.same(res.hits.hits.map((h) => h._id), order === 'asc' ? expected : expected.reverse(), `${order}: the order of the ids' text`);
+    for (const h of res.hits.hits) t.notOk(Object.keys(h._source ?? {}).some((k) => k.startsWith('idOrder')), 'not in _source');
+  }
+  const after = await admin.search({ index: prefix, sort: elasticsearchEventSort('asc'), search_after: elasticsearchSearchAfter(Date.parse('2026-11-29T10:00:00.123Z'), ids[0] ?? ''), track_total_hits: false });
+  t.same(after.hits.hits.map((h) => h._id), ['7f000000-0000-4000-8000-00000000000a', '7f000000-0000-4001-8000-000000000000'], 'search_after continues from an id');
 });
 
 t.test('a message at the 32 KiB limit is stored and found by its words; regexp covers up to KEYWORD_SAFE_CHARS', async (t) => {
