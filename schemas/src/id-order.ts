@@ -1,8 +1,8 @@
 // An event id as three numbers that sort as the id does, for a store that sorts numbers much faster than
 // text. Elasticsearch sorting by (timestamp, id) copies the id's term for every document that enters the
 // top hits; on a day written in timestamp order and searched newest first that is nearly every match, and
-// each copy decodes a block of the terms dictionary of a unique-per-event field (a common word on 1M
-// events: 44 ms, against 8 ms with numbers). Pure.
+// each copy decodes a block of the terms dictionary of a unique-per-event field (the newest 101 of a common
+// word in a day of 300k events: 150 ms, against 18 ms with numbers). Pure.
 
 /** The fields that hold them in Elasticsearch, in sort order. */
 export const ID_ORDER_FIELDS = ['idOrder0', 'idOrder1', 'idOrder2'] as const;

@@ -40,7 +40,7 @@ const date: estypes.MappingProperty = { type: 'date', format: 'strict_date_optio
  * Fields added to the mapping after template 1, which an older daily index lacks: with `dynamic: strict` it
  * would refuse every event until midnight. The sink adds them to its indices at start (adding a field is
  * allowed, and a no-op where it is there). Events such an index stored before have no `idOrder*` values: they
- * sort after the others of their millisecond, in the order they were written (search: query-api's README).
+ * sort after the others of their millisecond, in the order they were written (README.md here: Mapping).
  */
 export const ADDED_PROPERTIES: Record<string, estypes.MappingProperty> = {
   words: WORDS_MAPPING,
