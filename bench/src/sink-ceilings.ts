@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from '@elastic/elasticsearch';
-import { ID_ORDER_FIELDS, idOrderKeys, messageWordsText } from '@logpipe/schemas';
+import { elasticsearchDocument } from '@logpipe/sinks';
 import type { Sql } from 'postgres';
 
 export interface CeilingResult {
@@ -25,10 +25,8 @@ export async function readDocuments(client: Client, index: string): Promise<Arra
   await client.indices.refresh({ index });
   const docs: Array<Record<string, unknown>> = [];
   for await (const source of client.helpers.scrollDocuments<Record<string, unknown>>({ index, size: 10_000, sort: ['_doc'] })) {
-    // What the sink adds to each event (bulk-payload.ts): its message's words and its id as numbers.
-    const order = typeof source.id === 'string' ? idOrderKeys(source.id) : undefined;
-    const idOrder = order ? Object.fromEntries(ID_ORDER_FIELDS.map((field, i) => [field, order[i]])) : {};
-    docs.push({ ...source, words: typeof source.message === 'string' ? messageWordsText(source.message) : '', ...idOrder });
+    // _source leaves out what the sink adds to each event; the ceiling writes the same documents.
+    docs.push(elasticsearchDocument(source));
   }
   return docs;
 }

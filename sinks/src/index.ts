@@ -9,5 +9,5 @@ export { createKafka } from '@logpipe/runtime';
 export { createSinkMetrics, type SinkMetrics } from './metrics.js';
 // The per-event steps of the Elasticsearch path, for the in-process CPU bench (bench/src/sink-cpu.ts).
 export { decodeMessage } from './decode.js';
-export { bodyBytesFor, bulkBodies, bulkRequestBody, isBulkItem, toBulkItem, type BulkItem } from './elasticsearch/bulk-payload.js';
+export { bodyBytesFor, bulkBodies, bulkRequestBody, elasticsearchDocument, isBulkItem, toBulkItem, type BulkItem } from './elasticsearch/bulk-payload.js';
 export { classifyBulkResponse, type BulkResponseBody } from './elasticsearch/bulk-response.js';

@@ -15,6 +15,17 @@ export interface BulkItem {
 /** Elasticsearch refuses an _id over 512 bytes; 128 characters are at most 512 UTF-8 bytes. */
 const MAX_ID_CHARS = 128;
 
+/**
+ * The document the sink stores for an event: the event plus `words` (the query language's words of the
+ * message) and the id as numbers (the sort's tie-breaker, schemas/src/id-order.ts), which the mapping keeps
+ * out of _source. toBulkItem writes its JSON text without building it.
+ */
+export function elasticsearchDocument<E extends { readonly id?: unknown; readonly message?: unknown }>(event: E): E & Record<string, unknown> {
+  const order = typeof event.id === 'string' ? idOrderKeys(event.id) : undefined;
+  const [f0, f1, f2] = ID_ORDER_FIELDS;
+  return { ...event, words: typeof event.message === 'string' ? messageWordsText(event.message) : '', ...(order ? { [f0]: order[0], [f1]: order[1], [f2]: order[2] } : {}) };
+}
+
 export function toBulkItem(record: SinkRecord, indexPrefix: string): BulkItem | Rejected {
   const { event } = record;
   // The schema guarantees a UUID; a broken id would corrupt the action line and fail the whole request.
@@ -26,21 +37,22 @@ export function toBulkItem(record: SinkRecord, indexPrefix: string): BulkItem | 
     return { record, code: 'invalid_timestamp', reason: `invalid_timestamp: no UTC day in timestamp ${JSON.stringify(event.timestamp)}` };
   }
   // `create`, not `index`: a redelivered event answers 409 instead of being written again. The index name is
-  // built from a validated prefix and digits, so only the id needs escaping. The document is the event plus
-  // `words` (the query language's words of the message) and the id as numbers (the sort's tie-breaker,
-  // schemas/src/id-order.ts), which the mapping keeps out of _source.
-  const words = typeof event.message === 'string' ? messageWordsText(event.message) : '';
-  const order = idOrderKeys(event.id);
-  // The text of JSON.stringify({ ...event, words, ...idOrder }) at a third less CPU: stringifying the decoded
+  // built from a validated prefix and digits, so only the id needs escaping.
+  // The source is JSON.stringify(elasticsearchDocument(event)) at a third less CPU: stringifying the decoded
   // event is cheaper than stringifying a spread copy, and neither `words` (messageWordsText) nor whole numbers
   // need escaping. They go last, after the event's own keys. Not for an event that has one of those keys
   // already (the spread keeps its place) or a toJSON (the spread drops an inherited one); no decoded LogEvent
   // has either.
   const plain = !Object.hasOwn(event, 'words') && !ID_ORDER_FIELDS.some((f) => Object.hasOwn(event, f)) && (event as { toJSON?: unknown }).toJSON === undefined;
-  const [f0, f1, f2] = ID_ORDER_FIELDS;
-  const source = plain
-    ? `${JSON.stringify(event).slice(0, -1)},"words":"${words}"${order ? `,"${f0}":${order[0]},"${f1}":${order[1]},"${f2}":${order[2]}` : ''}}`
-    : JSON.stringify({ ...event, words, ...(order ? { [f0]: order[0], [f1]: order[1], [f2]: order[2] } : {}) });
+  let source: string;
+  if (plain) {
+    const words = typeof event.message === 'string' ? messageWordsText(event.message) : '';
+    const order = idOrderKeys(event.id);
+    const [f0, f1, f2] = ID_ORDER_FIELDS;
+    source = `${JSON.stringify(event).slice(0, -1)},"words":"${words}"${order ? `,"${f0}":${order[0]},"${f1}":${order[1]},"${f2}":${order[2]}` : ''}}`;
+  } else {
+    source = JSON.stringify(elasticsearchDocument(event));
+  }
   const lines = `{"create":{"_index":"${index}","_id":${JSON.stringify(event.id)}}}\n${source}`;
   return { record, lines, bytes: Buffer.byteLength(lines) + 1 };
 }

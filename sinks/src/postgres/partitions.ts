@@ -116,15 +116,16 @@ export class PartitionManager {
     this.forget();
     const created = await this.ensure(ahead);
     const cutoff = addDays(today, -retentionDays)!;
+    const days = await this.list();
     const dropped: string[] = [];
-    for (const day of await this.list()) {
+    for (const day of days) {
       if (day >= cutoff) break; // sorted: the rest are newer
       await this.#drop(day);
       dropped.push(day);
     }
     if (dropped.length > 0) this.#logger.info({ days: dropped, retentionDays }, 'dropped partitions past retention');
     const merged: string[] = [];
-    for (const day of await this.list()) {
+    for (const day of days.slice(dropped.length)) {
       if (day >= today) break;
       try {
         if ((await this.#mergePending(day)) > 0) merged.push(day);
